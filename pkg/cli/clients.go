@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	// Auth plugins (exec, OIDC, cloud providers) so any kubeconfig works.
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
+
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+)
+
+// Reads run concurrently; client-go's default of 5 QPS would serialise them.
+const (
+	clientQPS   = 50
+	clientBurst = 100
+)
+
+// DefaultArgoCDNamespace is used when no controller can be found.
+const DefaultArgoCDNamespace = "argocd"
+
+// controllerSelector finds the application-controller's pods.
+const controllerSelector = "app.kubernetes.io/name=argocd-application-controller"
+
+// clients builds the API clients from the kubeconfig flags.
+func (o *RootOptions) clients() (diagnose.Clients, error) {
+	cfg, err := o.ConfigFlags.ToRESTConfig()
+	if err != nil {
+		return diagnose.Clients{}, badInput("load kubeconfig: %w", err)
+	}
+	cfg.QPS, cfg.Burst = clientQPS, clientBurst
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return diagnose.Clients{}, badInput("create Kubernetes client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return diagnose.Clients{}, badInput("create dynamic client: %w", err)
+	}
+	return diagnose.Clients{Kube: kube, Dynamic: dyn}, nil
+}
+
+// argoCDNamespace returns --argocd-namespace, or the namespace where the
+// application-controller runs, or "argocd".
+func (o *RootOptions) argoCDNamespace(ctx context.Context, c diagnose.Clients) (string, error) {
+	if o.ArgoCDNamespace != "" {
+		return o.ArgoCDNamespace, nil
+	}
+	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: controllerSelector, Limit: 1})
+	switch {
+	case apierrors.IsForbidden(err):
+		// Users without cluster-wide pod access still get the default.
+		return DefaultArgoCDNamespace, nil
+	case err != nil:
+		return "", explainReadError(fmt.Errorf("look for the Argo CD application-controller: %w", err), o.kubeContext())
+	case len(pods.Items) > 0:
+		return pods.Items[0].Namespace, nil
+	}
+	return DefaultArgoCDNamespace, nil
+}

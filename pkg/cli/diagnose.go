@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+)
+
+// NewCmdDiagnose builds `kubectl argofix diagnose`, the parent of the
+// read-only commands.
+func NewCmdDiagnose(root *RootOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "diagnose",
+		Short: "Find what is wrong with Argo CD Applications, and why (read-only)",
+	}
+	cmd.AddCommand(NewCmdDiagnoseApp(root))
+	return cmd
+}
+
+// ReportFlags are the flags every diagnose command shares.
+type ReportFlags struct {
+	Output     string
+	FailOn     string
+	StuckAfter time.Duration
+}
+
+func (f *ReportFlags) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.Output, "output", "o", diagnose.OutputTable, "output format: "+strings.Join(diagnose.Formats, ", "))
+	cmd.Flags().StringVar(&f.FailOn, "fail-on", string(diagnose.SeverityError), "exit 1 when a finding is at or above this severity: error, warning, info or never")
+	cmd.Flags().DurationVar(&f.StuckAfter, "stuck-after", 5*time.Minute, "how long a deletion or operation may last before it counts as stuck")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(diagnose.Formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "never"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+func (f *ReportFlags) validate() error {
+	if !slices.Contains(diagnose.Formats, f.Output) {
+		return badInput("--output must be one of %s, not %q", strings.Join(diagnose.Formats, ", "), f.Output)
+	}
+	if !slices.Contains([]string{"error", "warning", "info", "never"}, f.FailOn) {
+		return badInput("--fail-on must be error, warning, info or never, not %q", f.FailOn)
+	}
+	if f.StuckAfter < 0 {
+		return badInput("--stuck-after must not be negative")
+	}
+	return nil
+}
+
+// threshold is the severity --fail-on names; "" for never.
+func (f *ReportFlags) threshold() diagnose.Severity {
+	if f.FailOn == "never" {
+		return ""
+	}
+	return diagnose.Severity(f.FailOn)
+}
+
+// printReport prints and turns findings above --fail-on into exit 1.
+func printReport(root *RootOptions, f *ReportFlags, r diagnose.Report) error {
+	useColor, err := root.UseColor()
+	if err != nil {
+		return err
+	}
+	if err := diagnose.Print(root.Streams.Out, r, diagnose.PrintOptions{Format: f.Output, Color: useColor}); err != nil {
+		return fmt.Errorf("print report: %w", err)
+	}
+	if r.Fails(f.threshold()) {
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}

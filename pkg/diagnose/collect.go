@@ -1,0 +1,171 @@
+package diagnose
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/suggest"
+)
+
+// Clients are the API clients the collector reads through.
+type Clients struct {
+	Dynamic dynamic.Interface
+	Kube    kubernetes.Interface
+}
+
+// AppTarget selects one Application.
+type AppTarget struct {
+	Namespace string
+	Name      string
+}
+
+// CollectOptions say what to read and how to judge it.
+type CollectOptions struct {
+	ArgoCDNamespace string
+	Now             time.Time
+	StuckAfter      time.Duration
+}
+
+// listPageSize bounds each LIST response; big installations page through.
+const listPageSize = 500
+
+// CollectApp reads one Application and what its checks need: its project
+// list, the cluster Secrets and argocd-cm. Reads that are forbidden become
+// ReadProblems; the app itself must be readable.
+func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOptions) (*Snapshot, []ReadProblem, error) {
+	u, err := c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(target.Namespace).Get(ctx, target.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil, appNotFound(ctx, c, target)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("get Application %s/%s: %w", target.Namespace, target.Name, err)
+	}
+	app, err := argocd.DecodeApplication(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Snapshot{
+		Now:             opts.Now,
+		StuckAfter:      opts.StuckAfter,
+		ArgoCDNamespace: opts.ArgoCDNamespace,
+		Applications:    []argocd.Application{app},
+	}
+	problems, err := collectInstallation(ctx, c, s)
+	return s, problems, err
+}
+
+// collectInstallation reads what every check shares: argocd-cm, projects
+// and cluster Secrets of the control namespace.
+func collectInstallation(ctx context.Context, c Clients, s *Snapshot) ([]ReadProblem, error) {
+	var problems []ReadProblem
+	ns := s.ArgoCDNamespace
+
+	cm, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		cm = nil
+	case apierrors.IsForbidden(err):
+		problems = append(problems, ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error()})
+		cm = nil
+	case err != nil:
+		return nil, fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.ConfigMapName, err)
+	}
+	if s.Settings, err = argocd.SettingsFromConfigMap(cm); err != nil {
+		return nil, err
+	}
+
+	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns), metav1.ListOptions{})
+	switch {
+	case apierrors.IsForbidden(err):
+		problems = append(problems, ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(),
+			Skipped: SkippedBy(NeedsProjects, Checks())})
+	case err != nil:
+		return nil, fmt.Errorf("list AppProjects in %q: %w", ns, err)
+	default:
+		s.ProjectsRead = true
+		for i := range projects {
+			p, err := argocd.DecodeAppProject(&projects[i])
+			if err != nil {
+				return nil, err
+			}
+			s.Projects = append(s.Projects, p)
+		}
+	}
+
+	secrets, err := listClusterSecrets(ctx, c.Kube, ns)
+	switch {
+	case apierrors.IsForbidden(err):
+		problems = append(problems, ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(),
+			Skipped: SkippedBy(NeedsClusters, Checks())})
+	case err != nil:
+		return nil, fmt.Errorf("list cluster Secrets in %q: %w", ns, err)
+	default:
+		s.ClustersRead = true
+		for i := range secrets {
+			if cl, ok := argocd.ClusterFromSecret(&secrets[i]); ok {
+				s.Clusters = append(s.Clusters, cl)
+			}
+		}
+	}
+	return problems, nil
+}
+
+func listClusterSecrets(ctx context.Context, kube kubernetes.Interface, ns string) ([]corev1.Secret, error) {
+	var out []corev1.Secret
+	opts := metav1.ListOptions{LabelSelector: argocd.SecretTypeLabel + "=" + argocd.SecretTypeCluster, Limit: listPageSize}
+	for {
+		list, err := kube.CoreV1().Secrets(ns).List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list.Items...)
+		if list.Continue == "" {
+			return out, nil
+		}
+		opts.Continue = list.Continue
+	}
+}
+
+// listAll pages through a LIST so that no response grows without bound.
+func listAll(ctx context.Context, r dynamic.ResourceInterface, opts metav1.ListOptions) ([]unstructured.Unstructured, error) {
+	var out []unstructured.Unstructured
+	opts.Limit = listPageSize
+	for {
+		list, err := r.List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list.Items...)
+		if list.GetContinue() == "" {
+			return out, nil
+		}
+		opts.Continue = list.GetContinue()
+	}
+}
+
+// appNotFound tells a missing app from a missing Argo CD, and lists the
+// names the user may have meant.
+func appNotFound(ctx context.Context, c Clients, target AppTarget) error {
+	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(target.Namespace), metav1.ListOptions{})
+	if apierrors.IsNotFound(err) {
+		return &NotInstalledError{}
+	}
+	if err != nil {
+		// The app is missing either way; suggestions are a courtesy.
+		return &AppNotFoundError{Namespace: target.Namespace, Name: target.Name}
+	}
+	names := make([]string, 0, len(list))
+	for _, u := range list {
+		names = append(names, u.GetName())
+	}
+	return &AppNotFoundError{Namespace: target.Namespace, Name: target.Name, Closest: suggest.Closest(target.Name, names)}
+}

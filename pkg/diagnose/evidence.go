@@ -1,0 +1,19 @@
+package diagnose
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// formatTime prints times in UTC RFC 3339, as kubectl get -o yaml shows them.
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// conditionEvidence renders an Application condition as an evidence line.
+func conditionEvidence(c argocd.ApplicationCondition) string {
+	if c.LastTransitionTime == nil {
+		return fmt.Sprintf("condition %s: %s", c.Type, c.Message)
+	}
+	return fmt.Sprintf("condition %s since %s: %s", c.Type, formatTime(c.LastTransitionTime.Time), c.Message)
+}

@@ -1,0 +1,79 @@
+package diagnose
+
+import (
+	"sort"
+)
+
+// Report is the whole result of one diagnosis, as printed by -o json|yaml.
+type Report struct {
+	APIVersion string    `json:"apiVersion"`
+	Kind       string    `json:"kind"`
+	Findings   []Finding `json:"findings"`
+	Summary    Summary   `json:"summary"`
+	// Incomplete lists what could not be read and which checks that silenced.
+	Incomplete []ReadProblem `json:"incomplete,omitempty"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Error   int `json:"error"`
+	Warning int `json:"warning"`
+	Info    int `json:"info"`
+}
+
+// ReadProblem records a read that failed without failing the diagnosis,
+// typically a permission the user lacks.
+type ReadProblem struct {
+	Verb      string   `json:"verb"`
+	Resource  string   `json:"resource"`
+	Namespace string   `json:"namespace,omitempty"`
+	Error     string   `json:"error"`
+	Skipped   []string `json:"skippedChecks,omitempty"`
+}
+
+// NewReport orders findings worst first, then by object, and counts them.
+func NewReport(findings []Finding, incomplete []ReadProblem) Report {
+	sorted := append([]Finding(nil), findings...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if a.Severity != b.Severity {
+			return a.Severity.rank() > b.Severity.rank()
+		}
+		if a.Object.Namespace != b.Object.Namespace {
+			return a.Object.Namespace < b.Object.Namespace
+		}
+		if a.Object.Name != b.Object.Name {
+			return a.Object.Name < b.Object.Name
+		}
+		return a.ID < b.ID
+	})
+	r := Report{APIVersion: "argofix/v1alpha1", Kind: "Report", Findings: sorted, Incomplete: incomplete}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	for _, f := range sorted {
+		switch f.Severity {
+		case SeverityError:
+			r.Summary.Error++
+		case SeverityWarning:
+			r.Summary.Warning++
+		case SeverityInfo:
+			r.Summary.Info++
+		}
+	}
+	return r
+}
+
+// Fails tells whether any finding is at or above the --fail-on threshold.
+// An empty threshold ("never") never fails.
+func (r Report) Fails(threshold Severity) bool {
+	if threshold == "" {
+		return false
+	}
+	for _, f := range r.Findings {
+		if f.Severity.AtLeast(threshold) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,12 @@
+//go:build tools
+
+// Package tools pins the control-plane commands that the end-to-end tests
+// run; `make testbin` builds them into bin/.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "sigs.k8s.io/kwok/cmd/kwok"
+)
