@@ -2,15 +2,12 @@ package e2ereal
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/argofix/kubectl-argofix/test/realargocd"
@@ -92,11 +89,6 @@ func poll(t *testing.T, what string, timeout time.Duration, cond func(ctx contex
 	}
 }
 
-// mergePatch patches any object through the dynamic client.
-func mergePatch(ctx context.Context, obj *unstructured.Unstructured, gvr interface{ String() string }, patch map[string]any) error {
-	return fmt.Errorf("unused %v %v %v", obj, gvr, patch)
-}
-
 func namespaceCondition(ns *corev1.Namespace, typ corev1.NamespaceConditionType) *corev1.NamespaceCondition {
 	for i := range ns.Status.Conditions {
 		if ns.Status.Conditions[i].Type == typ {
@@ -104,12 +96,4 @@ func namespaceCondition(ns *corev1.Namespace, typ corev1.NamespaceConditionType)
 		}
 	}
 	return nil
-}
-
-func jsonMergePatch(patch map[string]any) ([]byte, types.PatchType, error) {
-	data, err := json.Marshal(patch)
-	if err != nil {
-		return nil, "", fmt.Errorf("encoding patch: %w", err)
-	}
-	return data, types.MergePatchType, nil
 }

@@ -63,6 +63,9 @@ func diagnose(t *testing.T, args ...string) (report, int) {
 	t.Logf("kubectl-argofix %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, stdout.String(), stderr.String())
 	rep := report{raw: stdout.String()}
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		if code == 2 {
+			t.Fatalf("WAITS ON CLI: kubectl-argofix rejected %q (exit 2, bad usage): %s", strings.Join(args, " "), strings.TrimSpace(stderr.String()))
+		}
 		t.Fatalf("kubectl-argofix %s (exit %d) printed no JSON report: %v\nstderr: %s", strings.Join(args, " "), code, err, stderr.String())
 	}
 	return rep, code
