@@ -3,6 +3,10 @@ package diagnose
 import (
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
@@ -28,6 +32,64 @@ type Snapshot struct {
 	// when Secrets could not be listed, and destination checks stay silent.
 	Clusters     []argocd.Cluster
 	ClustersRead bool
+
+	// Live holds the objects the selected apps manage (status.resources),
+	// read from the cluster for in-cluster destinations, keyed by LiveKey.
+	// LiveKinds records which kinds were listed: a managed object of a
+	// listed kind that is absent from Live is really gone.
+	Live      map[LiveKey]*unstructured.Unstructured
+	LiveKinds map[schema.GroupKind]bool
+
+	// Namespaces are the cluster's Namespaces (NamespacesRead when listed).
+	Namespaces     []corev1.Namespace
+	NamespacesRead bool
+	// NamespaceContents are the objects left in each Terminating namespace,
+	// found through discovery of every namespaced, listable kind.
+	NamespaceContents map[string][]unstructured.Unstructured
+	// DiscoveryFailures are API groups whose discovery failed (for example
+	// an unavailable APIService): the namespace controller cannot finish a
+	// namespace while one exists.
+	DiscoveryFailures []DiscoveryFailure
+
+	// Pods and Nodes, for pods stuck Terminating in the apps' namespaces.
+	Pods     []corev1.Pod
+	PodsRead bool
+	Nodes    []corev1.Node
+
+	// ControllerPods are the argocd-application-controller pods;
+	// ControllerRead is false when they could not be listed.
+	ControllerPods []corev1.Pod
+	ControllerRead bool
+
+	// ArgoCRDs are the argoproj.io CustomResourceDefinitions.
+	ArgoCRDs []unstructured.Unstructured
+	// AllApplications are every Application of the cluster (not only the
+	// selected ones), for checks across apps: shared resources, CRD and
+	// project deletion.
+	AllApplications []argocd.Application
+}
+
+// LiveKey identifies a live object.
+type LiveKey struct {
+	Group     string
+	Kind      string
+	Namespace string
+	Name      string
+}
+
+// DiscoveryFailure is an API group version whose discovery failed.
+type DiscoveryFailure struct {
+	GroupVersion string
+	Error        string
+}
+
+// LiveObject returns the live object behind a status.resources entry.
+// known is false when its kind was not listed (remote cluster, forbidden).
+func (s *Snapshot) LiveObject(r argocd.ResourceStatus) (obj *unstructured.Unstructured, known bool) {
+	if !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
+		return nil, false
+	}
+	return s.Live[LiveKey{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}], true
 }
 
 // Project returns the AppProject called name, if it exists.
