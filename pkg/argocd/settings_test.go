@@ -19,7 +19,9 @@ func TestSettingsFromConfigMap(t *testing.T) {
 		want    func(Settings) bool
 		wantErr string
 	}{
-		{"absent: defaults", nil, func(s Settings) bool { return !s.Found && s.InClusterEnabled && s.InstanceLabelKey == DefaultInstanceKey }, ""},
+		{"absent: defaults", nil, func(s Settings) bool {
+			return !s.Found && s.InClusterEnabled && s.InstanceLabelKey == DefaultInstanceKey
+		}, ""},
 		{"in-cluster disabled", cm(map[string]string{"cluster.inClusterEnabled": "false"}), func(s Settings) bool { return s.Found && !s.InClusterEnabled }, ""},
 		{"custom label and timeout", cm(map[string]string{"application.instanceLabelKey": "argocd.argoproj.io/instance", "timeout.reconciliation": "10s"}),
 			func(s Settings) bool {

@@ -23,9 +23,6 @@ const (
 // DefaultArgoCDNamespace is used when no controller can be found.
 const DefaultArgoCDNamespace = "argocd"
 
-// controllerSelector finds the application-controller's pods.
-const controllerSelector = "app.kubernetes.io/name=argocd-application-controller"
-
 // clients builds the API clients from the kubeconfig flags.
 func (o *RootOptions) clients() (diagnose.Clients, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
@@ -41,7 +38,15 @@ func (o *RootOptions) clients() (diagnose.Clients, error) {
 	if err != nil {
 		return diagnose.Clients{}, badInput("create dynamic client: %w", err)
 	}
-	return diagnose.Clients{Kube: kube, Dynamic: dyn}, nil
+	mapper, err := o.ConfigFlags.ToRESTMapper()
+	if err != nil {
+		return diagnose.Clients{}, badInput("create REST mapper: %w", err)
+	}
+	disco, err := o.ConfigFlags.ToDiscoveryClient()
+	if err != nil {
+		return diagnose.Clients{}, badInput("create discovery client: %w", err)
+	}
+	return diagnose.Clients{Kube: kube, Dynamic: dyn, Mapper: mapper, Discovery: disco}, nil
 }
 
 // argoCDNamespace returns --argocd-namespace, or the namespace where the
@@ -50,7 +55,7 @@ func (o *RootOptions) argoCDNamespace(ctx context.Context, c diagnose.Clients) (
 	if o.ArgoCDNamespace != "" {
 		return o.ArgoCDNamespace, nil
 	}
-	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: controllerSelector, Limit: 1})
+	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: diagnose.ControllerSelector, Limit: 1})
 	switch {
 	case apierrors.IsForbidden(err):
 		// Users without cluster-wide pod access still get the default.

@@ -13,12 +13,23 @@ import (
 
 // NewCmdDiagnose builds `kubectl argofix diagnose`, the parent of the
 // read-only commands.
+// Without a target it diagnoses the whole cluster: every Application of the
+// Argo CD namespace (all namespaces with -A), every namespace and the CRDs.
 func NewCmdDiagnose(root *RootOptions) *cobra.Command {
+	o := &DiagnoseAppsOptions{Root: root, Now: time.Now, WholeCluster: true}
 	cmd := &cobra.Command{
 		Use:   "diagnose",
-		Short: "Find what is wrong with Argo CD Applications, and why (read-only)",
+		Short: "Find what is wrong with Argo CD, and why (read-only)",
+		Example: `  # everything: Applications, stuck namespaces, Argo CD CRDs
+  kubectl argofix diagnose -A
+
+  # for a script: JSON, exit 1 on any warning
+  kubectl argofix diagnose -A -o json --fail-on warning`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd) },
 	}
-	cmd.AddCommand(NewCmdDiagnoseApp(root))
+	o.addFlags(cmd)
+	cmd.AddCommand(NewCmdDiagnoseApp(root), NewCmdDiagnoseApps(root), NewCmdDiagnoseNamespace(root))
 	return cmd
 }
 

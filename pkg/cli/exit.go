@@ -58,9 +58,11 @@ func badInput(format string, args ...any) error {
 func explainReadError(err error, kubeContext string) error {
 	var notFound *diagnose.AppNotFoundError
 	var notInstalled *diagnose.NotInstalledError
+	var nsNotFound *diagnose.NamespaceNotFoundError
+	var badSelector *diagnose.BadSelectorError
 	var status apierrors.APIStatus
 	switch {
-	case errors.As(err, &notFound):
+	case errors.As(err, &notFound), errors.As(err, &nsNotFound), errors.As(err, &badSelector):
 		return &ExitError{Code: ExitBadInput, Err: err}
 	case errors.As(err, &notInstalled):
 		return &ExitError{Code: ExitUnreadable, Err: err}

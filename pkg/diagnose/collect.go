@@ -7,8 +7,10 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
@@ -20,6 +22,10 @@ import (
 type Clients struct {
 	Dynamic dynamic.Interface
 	Kube    kubernetes.Interface
+	// Mapper resolves the kinds in status.resources to API resources.
+	Mapper meta.RESTMapper
+	// Discovery finds every namespaced kind left in a Terminating namespace.
+	Discovery discovery.DiscoveryInterface
 }
 
 // AppTarget selects one Application.
@@ -59,14 +65,14 @@ func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOp
 		ArgoCDNamespace: opts.ArgoCDNamespace,
 		Applications:    []argocd.Application{app},
 	}
-	problems, err := collectInstallation(ctx, c, s)
+	s.AllApplications = s.Applications
+	problems, err := collectAround(ctx, c, s, false)
 	return s, problems, err
 }
 
 // collectInstallation reads what every check shares: argocd-cm, projects
 // and cluster Secrets of the control namespace.
-func collectInstallation(ctx context.Context, c Clients, s *Snapshot) ([]ReadProblem, error) {
-	var problems []ReadProblem
+func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
 	ns := s.ArgoCDNamespace
 
 	cm, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
@@ -74,28 +80,28 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot) ([]ReadPro
 	case apierrors.IsNotFound(err):
 		cm = nil
 	case apierrors.IsForbidden(err):
-		problems = append(problems, ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error()})
+		log.add(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error()})
 		cm = nil
 	case err != nil:
-		return nil, fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.ConfigMapName, err)
+		return fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.ConfigMapName, err)
 	}
 	if s.Settings, err = argocd.SettingsFromConfigMap(cm); err != nil {
-		return nil, err
+		return err
 	}
 
 	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns), metav1.ListOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
-		problems = append(problems, ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(),
+		log.add(ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(),
 			Skipped: SkippedBy(NeedsProjects, Checks())})
 	case err != nil:
-		return nil, fmt.Errorf("list AppProjects in %q: %w", ns, err)
+		return fmt.Errorf("list AppProjects in %q: %w", ns, err)
 	default:
 		s.ProjectsRead = true
 		for i := range projects {
 			p, err := argocd.DecodeAppProject(&projects[i])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			s.Projects = append(s.Projects, p)
 		}
@@ -104,10 +110,10 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot) ([]ReadPro
 	secrets, err := listClusterSecrets(ctx, c.Kube, ns)
 	switch {
 	case apierrors.IsForbidden(err):
-		problems = append(problems, ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(),
+		log.add(ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(),
 			Skipped: SkippedBy(NeedsClusters, Checks())})
 	case err != nil:
-		return nil, fmt.Errorf("list cluster Secrets in %q: %w", ns, err)
+		return fmt.Errorf("list cluster Secrets in %q: %w", ns, err)
 	default:
 		s.ClustersRead = true
 		for i := range secrets {
@@ -116,7 +122,7 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot) ([]ReadPro
 			}
 		}
 	}
-	return problems, nil
+	return nil
 }
 
 func listClusterSecrets(ctx context.Context, kube kubernetes.Interface, ns string) ([]corev1.Secret, error) {
@@ -162,6 +168,11 @@ func appNotFound(ctx context.Context, c Clients, target AppTarget) error {
 	if err != nil {
 		// The app is missing either way; suggestions are a courtesy.
 		return &AppNotFoundError{Namespace: target.Namespace, Name: target.Name}
+	}
+	if len(list) == 0 {
+		if _, err := c.Kube.CoreV1().Namespaces().Get(ctx, target.Namespace, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+			return &NamespaceNotFoundError{Name: target.Namespace}
+		}
 	}
 	names := make([]string, 0, len(list))
 	for _, u := range list {

@@ -10,7 +10,9 @@ import (
 
 func TestCheckDestinationMissing(t *testing.T) {
 	dest := func(server, name string) func(*argocd.Application) {
-		return func(a *argocd.Application) { a.Spec.Destination = argocd.Destination{Server: server, Name: name, Namespace: "x"} }
+		return func(a *argocd.Application) {
+			a.Spec.Destination = argocd.Destination{Server: server, Name: name, Namespace: "x"}
+		}
 	}
 	prodEast := argocd.Cluster{SecretName: "cluster-prod-east", Server: "https://prod-east.example.com:6443", Name: "prod-east"}
 	tests := []struct {

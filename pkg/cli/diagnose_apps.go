@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+)
+
+// DiagnoseAppsOptions holds what `kubectl argofix diagnose apps` and the
+// bare `kubectl argofix diagnose` need to run.
+type DiagnoseAppsOptions struct {
+	Root    *RootOptions
+	Clients diagnose.Clients
+	Now     func() time.Time
+	ReportFlags
+
+	AllNamespaces   bool
+	Selector        string
+	Project         string
+	WholeCluster    bool
+	Namespace       string
+	ArgoCDNamespace string
+}
+
+// NewCmdDiagnoseApps builds `kubectl argofix diagnose apps`.
+func NewCmdDiagnoseApps(root *RootOptions) *cobra.Command {
+	o := &DiagnoseAppsOptions{Root: root, Now: time.Now}
+	cmd := &cobra.Command{
+		Use:     "apps",
+		Aliases: []string{"applications"},
+		Short:   "Diagnose every Application of the Argo CD namespace, or of all namespaces with -A",
+		Example: `  kubectl argofix diagnose apps
+  kubectl argofix diagnose apps -A -l team=payments --project payments -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd) },
+	}
+	o.addFlags(cmd)
+	return cmd
+}
+
+func (o *DiagnoseAppsOptions) addFlags(cmd *cobra.Command) {
+	o.ReportFlags.addFlags(cmd)
+	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Applications of every namespace (apps in any namespace)")
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "only Applications matching this label selector")
+	cmd.Flags().StringVar(&o.Project, "project", "", "only Applications of this AppProject")
+}
+
+// run is Complete, Validate and Run in order, for RunE.
+func (o *DiagnoseAppsOptions) run(cmd *cobra.Command) error {
+	if err := o.Complete(cmd); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return o.Run(cmd.Context())
+}
+
+// Complete fills in the clients and namespaces.
+func (o *DiagnoseAppsOptions) Complete(cmd *cobra.Command) error {
+	var err error
+	if o.Clients.Dynamic == nil {
+		if o.Clients, err = o.Root.clients(); err != nil {
+			return err
+		}
+	}
+	if o.ArgoCDNamespace, err = o.Root.argoCDNamespace(cmd.Context(), o.Clients); err != nil {
+		return err
+	}
+	o.Namespace = o.Root.explicitNamespace()
+	if o.Namespace == "" {
+		o.Namespace = o.ArgoCDNamespace
+	}
+	return nil
+}
+
+// Validate checks the flags.
+func (o *DiagnoseAppsOptions) Validate() error {
+	if o.AllNamespaces && o.Root.explicitNamespace() != "" {
+		return badInput("-A and -n cannot be used together: -A already covers every namespace")
+	}
+	return o.ReportFlags.validate()
+}
+
+// Run collects, checks and prints.
+func (o *DiagnoseAppsOptions) Run(ctx context.Context) error {
+	snap, problems, err := diagnose.CollectApps(ctx, o.Clients, diagnose.AppSelector{
+		Namespace: o.Namespace, AllNamespaces: o.AllNamespaces, Selector: o.Selector, Project: o.Project, WholeCluster: o.WholeCluster,
+	}, diagnose.CollectOptions{ArgoCDNamespace: o.ArgoCDNamespace, Now: o.Now(), StuckAfter: o.StuckAfter})
+	if err != nil {
+		return explainReadError(err, o.Root.kubeContext())
+	}
+	report := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
+	return printReport(o.Root, &o.ReportFlags, report)
+}

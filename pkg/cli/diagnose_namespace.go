@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+)
+
+// DiagnoseNamespaceOptions holds what `kubectl argofix diagnose namespace` needs.
+type DiagnoseNamespaceOptions struct {
+	Root    *RootOptions
+	Clients diagnose.Clients
+	Now     func() time.Time
+	ReportFlags
+
+	Name            string
+	ArgoCDNamespace string
+}
+
+// NewCmdDiagnoseNamespace builds `kubectl argofix diagnose namespace NAME`.
+func NewCmdDiagnoseNamespace(root *RootOptions) *cobra.Command {
+	o := &DiagnoseNamespaceOptions{Root: root, Now: time.Now}
+	cmd := &cobra.Command{
+		Use:     "namespace NAME",
+		Aliases: []string{"ns"},
+		Short:   "Explain why a namespace is stuck Terminating: what remains and what holds it",
+		Example: `  kubectl argofix diagnose namespace payments-prd`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.addFlags(cmd)
+	return cmd
+}
+
+// Complete fills in the clients and the Argo CD namespace.
+func (o *DiagnoseNamespaceOptions) Complete(cmd *cobra.Command, args []string) error {
+	o.Name = args[0]
+	var err error
+	if o.Clients.Dynamic == nil {
+		if o.Clients, err = o.Root.clients(); err != nil {
+			return err
+		}
+	}
+	o.ArgoCDNamespace, err = o.Root.argoCDNamespace(cmd.Context(), o.Clients)
+	return err
+}
+
+// Validate checks the flags.
+func (o *DiagnoseNamespaceOptions) Validate() error { return o.ReportFlags.validate() }
+
+// Run collects, checks and prints.
+func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {
+	snap, problems, err := diagnose.CollectNamespace(ctx, o.Clients, o.Name,
+		diagnose.CollectOptions{ArgoCDNamespace: o.ArgoCDNamespace, Now: o.Now(), StuckAfter: o.StuckAfter})
+	if err != nil {
+		return explainReadError(err, o.Root.kubeContext())
+	}
+	report := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
+	return printReport(o.Root, &o.ReportFlags, report)
+}

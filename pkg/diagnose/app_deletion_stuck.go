@@ -1,0 +1,332 @@
+package diagnose
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// DeletionApprovedAnnotation confirms the deletion of resources that
+// require it; its value is an RFC 3339 time at or after the app's
+// deletionTimestamp.
+const DeletionApprovedAnnotation = "argocd.argoproj.io/deletion-approved"
+
+// checkAppDeletionStuck reports Applications deleted longer than
+// StuckAfter ago that still carry Argo CD finalizers, and says why the
+// controller cannot finish. It reasons from the app and the live objects:
+// the real controller writes no condition when a managed object is held by
+// another controller's finalizer.
+func checkAppDeletionStuck(s *Snapshot) []Finding {
+	var findings []Finding
+	for i := range s.Applications {
+		app := &s.Applications[i]
+		if app.DeletionTimestamp == nil || !olderThan(s.Now, app.DeletionTimestamp.Time, s.StuckAfter) {
+			continue
+		}
+		if len(app.ArgoFinalizers()) == 0 {
+			continue
+		}
+		findings = append(findings, appDeletionStuckFinding(s, app))
+	}
+	return findings
+}
+
+// deletionDiagnosis collects the causes, evidence and fixes of one app.
+type deletionDiagnosis struct {
+	causes   []string
+	evidence []string
+	fixes    []Fix
+}
+
+func (d *deletionDiagnosis) cause(c string, evidence ...string) {
+	d.causes = append(d.causes, c)
+	d.evidence = append(d.evidence, evidence...)
+}
+
+func appDeletionStuckFinding(s *Snapshot, app *argocd.Application) Finding {
+	deleted := app.DeletionTimestamp.Time
+	f := Finding{
+		ID:       "app-deletion-stuck",
+		Severity: SeverityError,
+		Object:   appRef(app),
+		Docs:     DocsURL("app-deletion-stuck"),
+		Since:    &deleted,
+	}
+	f.Evidence = append(f.Evidence, fmt.Sprintf("metadata.deletionTimestamp %s (%s ago), metadata.finalizers %s",
+		formatTime(deleted), formatAge(s.Now.Sub(deleted)), formatFinalizers(app.Finalizers)))
+
+	d := &deletionDiagnosis{}
+	projectMissing := deletionProjectCause(s, app, d)
+	deletionDestinationCause(s, app, d)
+	notRead := deletionManagedCauses(s, app, d)
+	deletionConfirmationCause(s, app, d)
+	deletionHookCauses(s, app, d)
+	if ready, line, read := controllerReadiness(s); read {
+		if ready == 0 {
+			d.cause("the application-controller has no ready pod, so nothing processes the deletion", line)
+		} else {
+			d.evidence = append(d.evidence, line)
+		}
+	}
+	for _, c := range app.Status.Conditions {
+		if c.Type == "DeletionError" {
+			d.cause("the controller reports DeletionError: "+c.Message, conditionEvidence(c))
+		}
+	}
+
+	f.Evidence = append(f.Evidence, d.evidence...)
+	held := fmt.Sprintf("Application has been deleting for %s, held by %s", formatAge(s.Now.Sub(deleted)), strings.Join(app.ArgoFinalizers(), ", "))
+	if len(d.causes) == 0 {
+		f.Summary = held + "; no cause found in what was read (project exists, destination resolves, no managed object pending deletion, no hook or confirmation pending); finalizers " + formatFinalizers(app.Finalizers)
+		if notRead > 0 {
+			f.Summary += fmt.Sprintf("; %d managed resources are of kinds that were not read", notRead)
+		}
+	} else {
+		f.Summary = held + ": " + strings.Join(d.causes, "; ")
+	}
+
+	f.Fixes = d.fixes
+	if !projectMissing {
+		f.Fixes = append(f.Fixes, removeAppFinalizersFix(s, app))
+	}
+	return f
+}
+
+// deletionProjectCause: the controller resolves the project first and
+// cannot go on without it.
+func deletionProjectCause(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) bool {
+	if !s.ProjectsRead {
+		return false
+	}
+	project := projectName(app)
+	if _, ok := s.Project(project); ok {
+		return false
+	}
+	d.cause(fmt.Sprintf("its AppProject %s does not exist and the controller resolves the project before deleting anything (see project-missing)", project),
+		fmt.Sprintf("AppProject %s/%s not found; existing: %s", s.ArgoCDNamespace, project, strings.Join(s.ProjectNames(), ", ")))
+	if manifest, err := projectManifest(s, app, project); err == nil {
+		d.fixes = append(d.fixes, Fix{
+			ID:   "create-project",
+			Risk: "low",
+			Description: fmt.Sprintf("create AppProject %s (as for project-missing); the controller then finishes the deletion itself and removes the finalizer, deleting the app's resources as asked",
+				project),
+			Command:  "kubectl apply -f -",
+			Manifest: manifest,
+		})
+	}
+	return true
+}
+
+// deletionDestinationCause: with its cluster unresolvable a running
+// controller strips the finalizers and orphans the resources.
+func deletionDestinationCause(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) {
+	if !s.ClustersRead {
+		return
+	}
+	problem := destinationProblem(s, app.Spec.Destination)
+	if problem == "" {
+		return
+	}
+	d.cause(fmt.Sprintf("its destination cluster is gone (%s); a running controller would strip the finalizers and leave the resources orphaned", problem),
+		fmt.Sprintf("spec.destination: server=%q name=%q", app.Spec.Destination.Server, app.Spec.Destination.Name),
+		registeredClusters(s))
+}
+
+// deletionManagedCauses: the controller waits while any managed object
+// still has a deletionTimestamp, so an object held by another controller's
+// finalizer blocks the app. It returns how many resources were of kinds
+// that were not read.
+func deletionManagedCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) (notRead int) {
+	for _, r := range app.Status.Resources {
+		if r.Hook {
+			continue
+		}
+		obj, known := s.LiveObject(r)
+		if !known {
+			notRead++
+			continue
+		}
+		if obj == nil || obj.GetDeletionTimestamp() == nil {
+			continue
+		}
+		ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+		finalizers := obj.GetFinalizers()
+		foreign := foreignFinalizers(finalizers)
+		since := obj.GetDeletionTimestamp().Time
+		var why string
+		switch {
+		case len(foreign) > 0:
+			why = fmt.Sprintf("managed resource %s has been pending deletion since %s, held by finalizer %s", ref, formatTime(since), strings.Join(foreign, ", "))
+		case len(finalizers) > 0:
+			why = fmt.Sprintf("managed resource %s has been pending deletion since %s, held by finalizer %s", ref, formatTime(since), strings.Join(finalizers, ", "))
+		case r.Kind == "Pod" && r.Group == "":
+			why = fmt.Sprintf("managed Pod %s has been terminating since %s with no finalizer: its node does not confirm the deletion (see stale-pods)", ref, formatTime(since))
+		default:
+			why = fmt.Sprintf("managed resource %s has been pending deletion since %s", ref, formatTime(since))
+		}
+		d.cause(why, fmt.Sprintf("%s: metadata.deletionTimestamp %s, metadata.finalizers %s%s",
+			ref, formatTime(since), formatFinalizers(finalizers), ownerSuffix(obj)))
+		if len(finalizers) > 0 {
+			d.fixes = append(d.fixes, removeFinalizersFix(ref, finalizers, "medium",
+				"Prefer letting that owner finish; once the object is gone the app's deletion continues by itself"))
+		}
+	}
+	return notRead
+}
+
+// ownerSuffix renders an object's owner references for an evidence line.
+func ownerSuffix(obj *unstructured.Unstructured) string {
+	var owners []string
+	for _, o := range obj.GetOwnerReferences() {
+		owners = append(owners, o.Kind+"/"+o.Name)
+	}
+	if len(owners) == 0 {
+		return ""
+	}
+	return ", owned by " + strings.Join(owners, ", ")
+}
+
+// deletionConfirmationCause: resources marked requiresDeletionConfirmation
+// wait for the deletion-approved annotation, dated at or after the app's
+// deletionTimestamp.
+func deletionConfirmationCause(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) {
+	if !app.HasCascadeFinalizer() {
+		return
+	}
+	var waiting []string
+	for _, r := range app.Status.Resources {
+		if r.RequiresDeletionConfirmation {
+			waiting = append(waiting, ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String())
+		}
+	}
+	if len(waiting) == 0 {
+		return
+	}
+	deleted := app.DeletionTimestamp.Time
+	v, present := app.Annotations[DeletionApprovedAnnotation]
+	var state string
+	switch t, err := time.Parse(time.RFC3339, v); {
+	case !present || v == "":
+		state = "annotation " + DeletionApprovedAnnotation + " is absent"
+	case err != nil:
+		state = fmt.Sprintf("annotation %s is %q, not an RFC 3339 time", DeletionApprovedAnnotation, v)
+	case t.Before(deleted):
+		state = fmt.Sprintf("annotation %s is %s, before the deletionTimestamp %s", DeletionApprovedAnnotation, v, formatTime(deleted))
+	default:
+		return
+	}
+	d.cause(fmt.Sprintf("%d resources require deletion confirmation (%s) and %s", len(waiting), strings.Join(waiting, ", "), state),
+		fmt.Sprintf("status.resources with requiresDeletionConfirmation=true: %s", strings.Join(waiting, ", ")),
+		state)
+	d.fixes = append(d.fixes, Fix{
+		ID:          "approve-deletion",
+		Risk:        "medium",
+		Description: fmt.Sprintf("confirm the deletion of %s by annotating the app with the current time; the controller then deletes them", strings.Join(waiting, ", ")),
+		Command: fmt.Sprintf("kubectl -n %s annotate applications.argoproj.io %s %s=%s --overwrite",
+			app.Namespace, app.Name, DeletionApprovedAnnotation, formatTime(s.Now)),
+	})
+}
+
+// deletionHookCauses: PreDelete hooks run before anything is deleted,
+// PostDelete hooks after; their finalizers stay until the hooks are done.
+func deletionHookCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) {
+	var hooks []string
+	for _, r := range app.Status.Resources {
+		if r.Hook {
+			hooks = append(hooks, hookState(s, r))
+		}
+	}
+	hookList := "no hook resource is listed in status.resources"
+	if len(hooks) > 0 {
+		hookList = "hook resources: " + strings.Join(hooks, ", ")
+	}
+	for _, fin := range app.Finalizers {
+		var which string
+		switch {
+		case fin == argocd.PreDeleteFinalizer || strings.HasPrefix(fin, argocd.PreDeleteFinalizer+"/"):
+			which = "PreDelete"
+		case fin == argocd.PostDeleteFinalizer || strings.HasPrefix(fin, argocd.PostDeleteFinalizer+"/"):
+			which = "PostDelete"
+		default:
+			continue
+		}
+		step := "hook pending"
+		if strings.HasSuffix(fin, "/cleanup") {
+			step = "hook cleanup pending"
+		}
+		d.cause(fmt.Sprintf("%s %s (finalizer %s); %s", which, step, fin, hookList))
+	}
+}
+
+// hookState describes a hook resource from its live object.
+func hookState(s *Snapshot, r argocd.ResourceStatus) string {
+	ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String()
+	obj, known := s.LiveObject(r)
+	switch {
+	case !known:
+		return ref + " (not read)"
+	case obj == nil:
+		return ref + " (does not exist)"
+	case obj.GetDeletionTimestamp() != nil:
+		return fmt.Sprintf("%s (pending deletion since %s, finalizers %s)", ref, formatTime(obj.GetDeletionTimestamp().Time), formatFinalizers(obj.GetFinalizers()))
+	}
+	if r.Kind == "Job" {
+		conds, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
+		for _, c := range conds {
+			cm, ok := c.(map[string]any)
+			if !ok || cm["status"] != "True" {
+				continue
+			}
+			if t, _ := cm["type"].(string); t == "Complete" || t == "Failed" {
+				msg, _ := cm["message"].(string)
+				return strings.TrimSpace(fmt.Sprintf("%s (condition %s %s)", ref, t, msg))
+			}
+		}
+		return ref + " (running: no Complete or Failed condition)"
+	}
+	return ref + " (exists)"
+}
+
+// removeAppFinalizersFix strips Argo CD's finalizers from the app, the
+// last resort: nothing then deletes the app's live resources.
+func removeAppFinalizersFix(s *Snapshot, app *argocd.Application) Fix {
+	var orphaned []string
+	notRead := 0
+	for _, r := range app.Status.Resources {
+		obj, known := s.LiveObject(r)
+		switch {
+		case !known:
+			notRead++
+		case obj != nil:
+			orphaned = append(orphaned, ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String())
+		}
+	}
+	argo := app.ArgoFinalizers()
+	var keep []string
+	for _, f := range app.Finalizers {
+		if !slices.Contains(argo, f) {
+			keep = append(keep, f)
+		}
+	}
+	desc := fmt.Sprintf("remove Argo CD's finalizers %s from the Application; the controller then deletes nothing", formatFinalizers(argo))
+	if len(orphaned) > 0 {
+		desc += fmt.Sprintf(": these %d live resources stay in the cluster, orphaned: %s; --force is needed because live resources exist", len(orphaned), strings.Join(orphaned, ", "))
+	} else {
+		desc += "; none of its resources is still live"
+	}
+	if notRead > 0 {
+		desc += fmt.Sprintf("; %d more resources are of kinds that were not read and may remain", notRead)
+	}
+	desc += ". Fix the causes named above first when you can"
+	return Fix{
+		ID:          "remove-finalizers",
+		Risk:        "high",
+		Description: desc,
+		Command:     patchFinalizersCommand("applications.argoproj.io", app.Namespace, app.Name, app.Finalizers, keep),
+	}
+}

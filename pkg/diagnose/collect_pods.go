@@ -1,0 +1,108 @@
+package diagnose
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// Names Argo CD gives its CRDs.
+var argoCRDNames = []string{"applications.argoproj.io", "appprojects.argoproj.io", "applicationsets.argoproj.io"}
+
+// ControllerSelector finds the application-controller's pods.
+const ControllerSelector = "app.kubernetes.io/name=argocd-application-controller"
+
+// collectPods reads the pods of the apps' namespaces (or of the cluster),
+// and the nodes when a pod hangs in deletion, for the stale-pods check.
+func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, log *problemLog) error {
+	scopes := namespaces
+	if all || len(namespaces) > perNamespaceListLimit {
+		scopes = []string{metav1.NamespaceAll}
+	}
+	for _, ns := range scopes {
+		pods, err := listPods(ctx, c, ns, "")
+		if apierrors.IsForbidden(err) {
+			log.add(ReadProblem{Verb: "list", Resource: "pods", Namespace: ns, Error: err.Error(), Skipped: []string{"stale-pods"}})
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("list pods%s: %w", inNamespace(ns), err)
+		}
+		s.Pods = append(s.Pods, pods...)
+	}
+	s.PodsRead = true
+	for _, p := range s.Pods {
+		if p.DeletionTimestamp == nil {
+			continue
+		}
+		nodes, err := c.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if apierrors.IsForbidden(err) {
+			log.add(ReadProblem{Verb: "list", Resource: "nodes", Error: err.Error(), Skipped: []string{"stale-pods (node status)"}})
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("list nodes: %w", err)
+		}
+		s.Nodes = nodes.Items
+		return nil
+	}
+	return nil
+}
+
+func listPods(ctx context.Context, c Clients, ns, selector string) ([]corev1.Pod, error) {
+	var out []corev1.Pod
+	opts := metav1.ListOptions{LabelSelector: selector, Limit: listPageSize}
+	for {
+		list, err := c.Kube.CoreV1().Pods(ns).List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list.Items...)
+		if list.Continue == "" {
+			return out, nil
+		}
+		opts.Continue = list.Continue
+	}
+}
+
+// collectController reads the application-controller's pods: a deletion
+// or refresh that never finishes may simply have no controller.
+func collectController(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
+	pods, err := listPods(ctx, c, s.ArgoCDNamespace, ControllerSelector)
+	if apierrors.IsForbidden(err) {
+		log.add(ReadProblem{Verb: "list", Resource: "pods", Namespace: s.ArgoCDNamespace, Error: err.Error(),
+			Skipped: []string{"application-controller readiness"}})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list application-controller pods: %w", err)
+	}
+	s.ControllerPods, s.ControllerRead = pods, true
+	return nil
+}
+
+// collectCRDs reads Argo CD's three CRDs by name: an uninstall half done
+// leaves them Terminating.
+func collectCRDs(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
+	crds := c.Dynamic.Resource(crdResource)
+	for _, name := range argoCRDNames {
+		crd, err := crds.Get(ctx, name, metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case apierrors.IsForbidden(err):
+			log.add(ReadProblem{Verb: "get", Resource: "customresourcedefinitions.apiextensions.k8s.io", Error: err.Error(), Skipped: []string{"crd-terminating"}})
+			return nil
+		case err != nil:
+			return fmt.Errorf("get CRD %s: %w", name, err)
+		}
+		s.ArgoCRDs = append(s.ArgoCRDs, *crd)
+	}
+	return nil
+}

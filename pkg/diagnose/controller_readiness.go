@@ -1,0 +1,46 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// podReady tells whether a pod is Ready and not being deleted.
+func podReady(p *corev1.Pod) bool {
+	if p.DeletionTimestamp != nil {
+		return false
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// controllerReadiness counts the ready application-controller pods and
+// renders them as an evidence line. read is false when the pods were not
+// listed: nothing can then be said about the controller.
+func controllerReadiness(s *Snapshot) (ready int, evidence string, read bool) {
+	if !s.ControllerRead {
+		return 0, "", false
+	}
+	if len(s.ControllerPods) == 0 {
+		return 0, fmt.Sprintf("no argocd-application-controller pod in namespace %s (label app.kubernetes.io/name=argocd-application-controller)", s.ArgoCDNamespace), true
+	}
+	var states []string
+	for i := range s.ControllerPods {
+		p := &s.ControllerPods[i]
+		state := "not Ready"
+		if podReady(p) {
+			ready++
+			state = "Ready"
+		} else if p.DeletionTimestamp != nil {
+			state = "Terminating"
+		}
+		states = append(states, fmt.Sprintf("%s %s (phase %s)", p.Name, state, p.Status.Phase))
+	}
+	return ready, fmt.Sprintf("argocd-application-controller pods in %s: %s", s.ArgoCDNamespace, strings.Join(states, ", ")), true
+}

@@ -1,0 +1,88 @@
+package diagnose
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// testObject builds a live object; apiVersion is "group/version" or "v1".
+func testObject(apiVersion, kind, namespace, name string, mutate ...func(*unstructured.Unstructured)) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: map[string]any{}}
+	u.SetAPIVersion(apiVersion)
+	u.SetKind(kind)
+	u.SetNamespace(namespace)
+	u.SetName(name)
+	for _, m := range mutate {
+		m(u)
+	}
+	return u
+}
+
+// objDeleting marks an object as deleted d ago and held by finalizers.
+func objDeleting(d time.Duration, finalizers ...string) func(*unstructured.Unstructured) {
+	return func(u *unstructured.Unstructured) {
+		u.SetDeletionTimestamp(timeAgo(d))
+		u.SetFinalizers(finalizers)
+	}
+}
+
+// withLiveObjects records objects as live and their kinds as read.
+func withLiveObjects(s *Snapshot, objs ...*unstructured.Unstructured) *Snapshot {
+	if s.Live == nil {
+		s.Live = map[LiveKey]*unstructured.Unstructured{}
+	}
+	if s.LiveKinds == nil {
+		s.LiveKinds = map[schema.GroupKind]bool{}
+	}
+	for _, o := range objs {
+		gk := o.GroupVersionKind().GroupKind()
+		s.LiveKinds[gk] = true
+		s.Live[LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}] = o
+	}
+	return s
+}
+
+// withKindsRead records kinds as listed without any object of them.
+func withKindsRead(s *Snapshot, gks ...schema.GroupKind) *Snapshot {
+	if s.LiveKinds == nil {
+		s.LiveKinds = map[schema.GroupKind]bool{}
+	}
+	for _, gk := range gks {
+		s.LiveKinds[gk] = true
+	}
+	return s
+}
+
+// resource is a status.resources entry.
+func resource(group, kind, namespace, name string) argocd.ResourceStatus {
+	return argocd.ResourceStatus{Group: group, Version: "v1", Kind: kind, Namespace: namespace, Name: name}
+}
+
+// findingText joins what a person reads of a finding, for Contains checks.
+func findingText(f Finding) string {
+	text := f.Summary + "\n" + joinLines(f.Evidence)
+	for _, x := range f.Fixes {
+		text += "\n" + x.ID + ": " + x.Description + "\n" + x.Command
+	}
+	return text
+}
+
+func joinLines(lines []string) string {
+	out := ""
+	for _, l := range lines {
+		out += l + "\n"
+	}
+	return out
+}
+
+func fixIDs(f Finding) []string {
+	out := []string{}
+	for _, x := range f.Fixes {
+		out = append(out, x.ID)
+	}
+	return out
+}

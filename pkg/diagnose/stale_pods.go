@@ -1,0 +1,199 @@
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// podOwnerKinds are the managed kinds whose pods stale-pods looks at.
+var podOwnerKinds = map[string]string{
+	"Pod": "", "ReplicaSet": "apps", "Deployment": "apps", "StatefulSet": "apps", "DaemonSet": "apps",
+	"Job": "batch", "CronJob": "batch",
+}
+
+// checkStalePods reports pods of an app's workloads stuck Terminating: the
+// deletionTimestamp (which already includes the grace period) plus one
+// more grace period has passed, typically because the node is NotReady or
+// gone, or a finalizer holds the pod.
+func checkStalePods(s *Snapshot) []Finding {
+	if !s.PodsRead {
+		return nil
+	}
+	var findings []Finding
+	for i := range s.Applications {
+		app := &s.Applications[i]
+		namespaces := map[string]bool{}
+		managed := map[workloadKey]bool{}
+		for _, r := range app.Status.Resources {
+			if r.Namespace == "" {
+				continue
+			}
+			namespaces[r.Namespace] = true
+			if group, ok := podOwnerKinds[r.Kind]; ok && group == r.Group {
+				managed[workloadKey{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = true
+			}
+		}
+		var stale []stalePod
+		for j := range s.Pods {
+			p := &s.Pods[j]
+			if !namespaces[p.Namespace] || p.DeletionTimestamp == nil || !s.Now.After(podGraceDeadline(p)) {
+				continue
+			}
+			if owner := podWorkload(s, p, managed); owner != "" {
+				stale = append(stale, stalePod{pod: p, owner: owner})
+			}
+		}
+		if len(stale) > 0 {
+			findings = append(findings, stalePodsFinding(s, app, stale))
+		}
+	}
+	return findings
+}
+
+type workloadKey struct{ Kind, Namespace, Name string }
+
+type stalePod struct {
+	pod   *corev1.Pod
+	owner string
+}
+
+// podGraceDeadline is when a terminating pod is overdue: the
+// deletionTimestamp (request time + grace) plus the grace period once more,
+// which leaves the kubelet time to confirm.
+func podGraceDeadline(p *corev1.Pod) time.Time {
+	grace := int64(0)
+	if p.DeletionGracePeriodSeconds != nil {
+		grace = *p.DeletionGracePeriodSeconds
+	}
+	return p.DeletionTimestamp.Add(time.Duration(grace) * time.Second)
+}
+
+// podWorkload says which managed workload a pod belongs to, following
+// ownerReferences (ReplicaSet to Deployment, Job to CronJob) through the
+// live objects or, when those were not read, the controllers' naming
+// (<deployment>-<hash>). It returns "" for a pod of no managed workload.
+func podWorkload(s *Snapshot, p *corev1.Pod, managed map[workloadKey]bool) string {
+	if managed[workloadKey{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}] {
+		return "managed Pod"
+	}
+	parent := map[string]string{"ReplicaSet": "Deployment", "Job": "CronJob"}
+	for _, o := range p.OwnerReferences {
+		if managed[workloadKey{Kind: o.Kind, Namespace: p.Namespace, Name: o.Name}] {
+			return fmt.Sprintf("%s %s", o.Kind, o.Name)
+		}
+		up, ok := parent[o.Kind]
+		if !ok {
+			continue
+		}
+		if live := s.Live[LiveKey{Group: podOwnerKinds[o.Kind], Kind: o.Kind, Namespace: p.Namespace, Name: o.Name}]; live != nil {
+			for _, lo := range live.GetOwnerReferences() {
+				if lo.Kind == up && managed[workloadKey{Kind: up, Namespace: p.Namespace, Name: lo.Name}] {
+					return fmt.Sprintf("%s %s of %s %s", o.Kind, o.Name, up, lo.Name)
+				}
+			}
+		}
+		for k := range managed {
+			if k.Kind == up && k.Namespace == p.Namespace && strings.HasPrefix(o.Name, k.Name+"-") {
+				return fmt.Sprintf("%s %s of %s %s", o.Kind, o.Name, up, k.Name)
+			}
+		}
+	}
+	if len(p.OwnerReferences) == 0 {
+		for k := range managed {
+			if k.Namespace == p.Namespace && k.Kind != "Pod" && strings.HasPrefix(p.Name, k.Name+"-") {
+				return fmt.Sprintf("%s %s (by name)", k.Kind, k.Name)
+			}
+		}
+	}
+	return ""
+}
+
+func stalePodsFinding(s *Snapshot, app *argocd.Application, stale []stalePod) Finding {
+	sort.Slice(stale, func(i, j int) bool {
+		a, b := stale[i].pod, stale[j].pod
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		return a.Name < b.Name
+	})
+	f := Finding{
+		ID:       "stale-pods",
+		Severity: SeverityWarning,
+		Object:   appRef(app),
+		Docs:     DocsURL("stale-pods"),
+	}
+	var names []string
+	byNamespace := map[string][]string{}
+	var nsOrder []string
+	for _, sp := range stale {
+		p := sp.pod
+		deleted := p.DeletionTimestamp.Time
+		if f.Since == nil || deleted.Before(*f.Since) {
+			f.Since = timePtr(deleted)
+		}
+		node := nodeState(s, p.Spec.NodeName)
+		names = append(names, fmt.Sprintf("%s/%s (%s)", p.Namespace, p.Name, node))
+		grace := int64(0)
+		if p.DeletionGracePeriodSeconds != nil {
+			grace = *p.DeletionGracePeriodSeconds
+		}
+		f.Evidence = append(f.Evidence, fmt.Sprintf("Pod %s/%s of %s: metadata.deletionTimestamp %s (grace %ds, terminating for %s), metadata.finalizers %s, %s",
+			p.Namespace, p.Name, sp.owner, formatTime(deleted), grace, formatAge(s.Now.Sub(deleted)), formatFinalizers(p.Finalizers), node))
+		if _, ok := byNamespace[p.Namespace]; !ok {
+			nsOrder = append(nsOrder, p.Namespace)
+		}
+		byNamespace[p.Namespace] = append(byNamespace[p.Namespace], p.Name)
+		if len(p.Finalizers) > 0 {
+			f.Fixes = append(f.Fixes, removeFinalizersFix(ObjectRef{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}, p.Finalizers, "medium",
+				"A forced delete does not remove finalizers"))
+		}
+	}
+	f.Summary = fmt.Sprintf("%d pods of the app's workloads are stuck Terminating past their grace period: %s", len(stale), strings.Join(names, ", "))
+	var force []Fix
+	for _, ns := range nsOrder {
+		pods := byNamespace[ns]
+		force = append(force, Fix{
+			ID:   "force-delete-pods",
+			Risk: "medium",
+			Description: fmt.Sprintf("force-delete pods %s in %s: the API object goes at once without waiting for the kubelet; if the node is only unreachable its containers may still run (for a StatefulSet, two pods with one identity)",
+				strings.Join(pods, ", "), ns),
+			Command: fmt.Sprintf("kubectl -n %s delete pod %s --grace-period=0 --force", ns, strings.Join(pods, " ")),
+		})
+	}
+	f.Fixes = append(force, f.Fixes...)
+	return f
+}
+
+// nodeState describes the node a pod is bound to, from its Ready condition.
+func nodeState(s *Snapshot, name string) string {
+	if name == "" {
+		return "not scheduled to a node"
+	}
+	if len(s.Nodes) == 0 {
+		return fmt.Sprintf("node %s (nodes not read)", name)
+	}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		if n.Name != name {
+			continue
+		}
+		for _, c := range n.Status.Conditions {
+			if c.Type != corev1.NodeReady {
+				continue
+			}
+			state := fmt.Sprintf("node %s Ready=%s since %s", name, c.Status, formatTime(c.LastTransitionTime.Time))
+			if c.Reason != "" {
+				state += " (" + c.Reason + ")"
+			}
+			return state
+		}
+		return fmt.Sprintf("node %s has no Ready condition", name)
+	}
+	return fmt.Sprintf("node %s does not exist", name)
+}

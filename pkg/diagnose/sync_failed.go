@@ -1,0 +1,89 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// checkSyncFailed reports Applications whose last operation Failed or
+// Errored (and no new operation has been requested since), or that carry a
+// SyncError or ComparisonError condition.
+func checkSyncFailed(s *Snapshot) []Finding {
+	var findings []Finding
+	for i := range s.Applications {
+		app := &s.Applications[i]
+		op := app.Status.OperationState
+		failed := op != nil && (op.Phase == argocd.PhaseFailed || op.Phase == argocd.PhaseError) && app.Operation == nil
+		var conds []argocd.ApplicationCondition
+		for _, c := range app.Status.Conditions {
+			if c.Type == "SyncError" || c.Type == "ComparisonError" {
+				conds = append(conds, c)
+			}
+		}
+		if !failed && len(conds) == 0 {
+			continue
+		}
+		findings = append(findings, syncFailedFinding(app, failed, conds))
+	}
+	return findings
+}
+
+func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.ApplicationCondition) Finding {
+	f := Finding{
+		ID:       "sync-failed",
+		Severity: SeverityError,
+		Object:   appRef(app),
+		Docs:     DocsURL("sync-failed"),
+	}
+	var summary []string
+	var first *argocd.ResourceResult
+	if failed {
+		op := app.Status.OperationState
+		when := op.StartedAt.Time
+		line := fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, formatTime(when))
+		if op.FinishedAt != nil {
+			when = op.FinishedAt.Time
+			line += ", finishedAt " + formatTime(when)
+		}
+		f.Since = timePtr(when)
+		f.Evidence = append(f.Evidence, line)
+		if op.Message != "" {
+			f.Evidence = append(f.Evidence, "status.operationState.message: "+op.Message)
+		}
+		if op.SyncResult != nil {
+			for i, r := range op.SyncResult.Resources {
+				if r.Status == "SyncFailed" || r.HookPhase == argocd.PhaseFailed || r.HookPhase == argocd.PhaseError {
+					f.Evidence = append(f.Evidence, resourceResultEvidence(r))
+					if first == nil {
+						first = &op.SyncResult.Resources[i]
+					}
+				}
+			}
+		}
+		s := "last sync " + op.Phase
+		if first != nil {
+			ref := ObjectRef{Group: first.Group, Kind: first.Kind, Namespace: first.Namespace, Name: first.Name}
+			s += fmt.Sprintf(" at %s", ref)
+			if first.Message != "" {
+				s += ": " + first.Message
+			}
+		} else if op.Message != "" {
+			s += ": " + op.Message
+		}
+		summary = append(summary, s)
+	}
+	for _, c := range conds {
+		f.Evidence = append(f.Evidence, conditionEvidence(c))
+		summary = append(summary, c.Type+": "+c.Message)
+		if f.Since == nil && c.LastTransitionTime != nil {
+			f.Since = timePtr(c.LastTransitionTime.Time)
+		}
+	}
+	f.Summary = "Application " + strings.Join(summary, "; ")
+	return f
+}
+
+func timePtr(t time.Time) *time.Time { return &t }
