@@ -8,8 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
-	// Auth plugins (exec, OIDC, cloud providers) so any kubeconfig works.
-	_ "k8s.io/client-go/plugin/pkg/client/auth"
+	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC kubeconfigs
 
 	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )

@@ -73,7 +73,7 @@ func (o *DiagnoseAppOptions) Complete(cmd *cobra.Command, args []string) error {
 
 // Validate checks the flags.
 func (o *DiagnoseAppOptions) Validate() error {
-	return o.ReportFlags.validate()
+	return o.validate()
 }
 
 // Run collects, checks and prints.

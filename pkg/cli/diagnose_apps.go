@@ -82,7 +82,7 @@ func (o *DiagnoseAppsOptions) Validate() error {
 	if o.AllNamespaces && o.Root.explicitNamespace() != "" {
 		return badInput("-A and -n cannot be used together: -A already covers every namespace")
 	}
-	return o.ReportFlags.validate()
+	return o.validate()
 }
 
 // Run collects, checks and prints.

@@ -57,7 +57,7 @@ func (o *DiagnoseNamespaceOptions) Complete(cmd *cobra.Command, args []string) e
 }
 
 // Validate checks the flags.
-func (o *DiagnoseNamespaceOptions) Validate() error { return o.ReportFlags.validate() }
+func (o *DiagnoseNamespaceOptions) Validate() error { return o.validate() }
 
 // Run collects, checks and prints.
 func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {

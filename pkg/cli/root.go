@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -108,8 +107,4 @@ func (o *RootOptions) explicitNamespace() string {
 		return *o.ConfigFlags.Namespace
 	}
 	return ""
-}
-
-func (o *RootOptions) errorf(format string, args ...any) {
-	fmt.Fprintf(o.Streams.ErrOut, format, args...)
 }

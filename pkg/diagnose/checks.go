@@ -23,6 +23,16 @@ func Checks() []Check {
 	return []Check{
 		{ID: "project-missing", Run: checkProjectMissing, Needs: []string{NeedsProjects}},
 		{ID: "destination-missing", Run: checkDestinationMissing, Needs: []string{NeedsClusters}},
+		{ID: "app-deletion-stuck", Run: checkAppDeletionStuck},
+		{ID: "operation-stuck", Run: checkOperationStuck},
+		{ID: "sync-failed", Run: checkSyncFailed},
+		{ID: "shared-resource", Run: checkSharedResource},
+		{ID: "orphaned-resources", Run: checkOrphanedResources},
+		{ID: "project-deleting", Run: checkProjectDeleting, Needs: []string{NeedsProjects}},
+		{ID: "refresh-pending", Run: checkRefreshPending},
+		{ID: "stale-pods", Run: checkStalePods},
+		{ID: "namespace-terminating", Run: checkNamespaceTerminating},
+		{ID: "crd-terminating", Run: checkCRDTerminating},
 	}
 }
 

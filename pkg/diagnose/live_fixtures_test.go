@@ -1,6 +1,9 @@
 package diagnose
 
 import (
+	"reflect"
+	"strings"
+	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -85,4 +88,50 @@ func fixIDs(f Finding) []string {
 		out = append(out, x.ID)
 	}
 	return out
+}
+
+// checkCase is one row of a check's table test.
+type checkCase struct {
+	name      string
+	snapshot  *Snapshot
+	want      []string // "id name" per finding
+	wantText  []string // in the summary, evidence or fixes of any finding
+	notText   []string
+	wantFixes []string // fix ids of the first finding; nil skips the comparison
+}
+
+// runCheckCases runs a table of cases against one check and verifies the
+// fields every finding must carry.
+func runCheckCases(t *testing.T, check func(*Snapshot) []Finding, id string, severity Severity, cases []checkCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got := check(tt.snapshot)
+			if !reflect.DeepEqual(ids(got), tt.want) {
+				t.Fatalf("findings = %v, want %v", ids(got), tt.want)
+			}
+			text := ""
+			for _, f := range got {
+				if f.ID != id || f.Severity != severity || f.Docs != DocsURL(id) || f.Summary == "" || len(f.Evidence) == 0 {
+					t.Errorf("finding fields: %+v", f)
+				}
+				text += findingText(f) + "\n"
+			}
+			for _, w := range tt.wantText {
+				if !strings.Contains(text, w) {
+					t.Errorf("findings lack %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tt.notText {
+				if strings.Contains(text, w) {
+					t.Errorf("findings should not contain %q:\n%s", w, text)
+				}
+			}
+			if tt.wantFixes != nil && len(got) > 0 {
+				if f := fixIDs(got[0]); !reflect.DeepEqual(f, tt.wantFixes) {
+					t.Errorf("fixes = %v, want %v", f, tt.wantFixes)
+				}
+			}
+		})
+	}
 }

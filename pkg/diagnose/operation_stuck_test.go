@@ -1,0 +1,74 @@
+package diagnose
+
+import (
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+func TestCheckOperationStuck(t *testing.T) {
+	withOp := func(phase string, started time.Duration, retries int64, msg string, results ...argocd.ResourceResult) func(*argocd.Application) {
+		return func(a *argocd.Application) {
+			a.Status.OperationState = &argocd.OperationState{
+				Phase: phase, StartedAt: metav1.NewTime(testNow.Add(-started)), RetryCount: retries, Message: msg,
+				SyncResult: &argocd.SyncResult{Resources: results},
+			}
+			a.Status.Resources = []argocd.ResourceStatus{resource("networking.k8s.io", "Ingress", a.Name, "web")}
+		}
+	}
+	ingress := testObject("networking.k8s.io/v1", "Ingress", "shop", "web")
+	runCheckCases(t, checkOperationStuck, "operation-stuck", SeverityWarning, []checkCase{
+		{
+			name: "running for 20m waiting for an Ingress without load balancer status",
+			snapshot: withLiveObjects(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
+				"waiting for healthy state of networking.k8s.io/Ingress/web",
+				argocd.ResourceResult{Group: "networking.k8s.io", Kind: "Ingress", Namespace: "shop", Name: "web", Status: "Synced", HookPhase: "Running"},
+				argocd.ResourceResult{Kind: "Service", Namespace: "shop", Name: "web", Status: "Synced"},
+			))), ingress),
+			want: []string{"operation-stuck shop"},
+			wantText: []string{
+				"Sync operation has been Running for 20m, waiting for healthy state of Ingress.networking.k8s.io/web (status.loadBalancer.ingress is empty",
+				"status.operationState.phase Running, startedAt 2026-11-25T09:40:00Z",
+				"syncResult Ingress.networking.k8s.io shop/web: status Synced, hookPhase Running",
+				`patch applications.argoproj.io shop --type merge -p '{"status":{"operationState":{"phase":"Terminating"}}}'`,
+			},
+			notText:   []string{"syncResult Service shop/web"},
+			wantFixes: []string{"terminate-operation"},
+		},
+		{
+			name:     "running for 2m: silent",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 2*time.Minute, 0, "one or more tasks are running"))),
+			want:     []string{},
+		},
+		{
+			name:     "finished operation long ago: silent",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseSucceeded, time.Hour, 0, "successfully synced"))),
+			want:     []string{},
+		},
+		{
+			name: "retry loop fires before stuck-after",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, time.Minute, 1,
+				"one or more objects failed to apply. Retrying attempt #1 at 9:59AM."))),
+			want:      []string{"operation-stuck shop"},
+			wantText:  []string{"is retrying (retryCount 1)", "Retrying attempt #1"},
+			wantFixes: []string{"terminate-operation"},
+		},
+		{
+			name:      "retryCount 3 counts as a loop",
+			snapshot:  testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, time.Minute, 3, "one or more tasks are running"))),
+			want:      []string{"operation-stuck shop"},
+			wantText:  []string{"status.operationState.retryCount 3"},
+			wantFixes: []string{"terminate-operation"},
+		},
+		{
+			name:      "already Terminating: no terminate fix",
+			snapshot:  testSnapshot(testApp("shop", withOp(argocd.PhaseTerminating, 30*time.Minute, 0, ""))),
+			want:      []string{"operation-stuck shop"},
+			wantText:  []string{"already Terminating"},
+			wantFixes: []string{},
+		},
+	})
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# demo.sh start|stop DIR BIN: runs the local control plane with the seeded
+# scenarios in the background, then diagnoses each scenario with the plugin.
+set -euo pipefail
+action=$1 dir=$2 bin=$3
+root=$(cd "$(dirname "$0")/.." && pwd)
+pidfile=$dir/democluster.pid
+
+stop() {
+  if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill -TERM "$(cat "$pidfile")"
+    for _ in $(seq 1 60); do
+      kill -0 "$(cat "$pidfile")" 2>/dev/null || break
+      sleep 0.5
+    done
+    echo "demo control plane stopped"
+  fi
+  rm -f "$pidfile"
+}
+
+start() {
+  stop
+  mkdir -p "$dir"
+  (cd "$root" && go build -o "$bin/democluster" ./test/cmd/democluster)
+  # The control plane outlives this script; its log stays in $dir.
+  (cd "$root" && nohup "$bin/democluster" --dir "$dir" >"$dir/democluster.log" 2>&1 &
+    echo $! >"$pidfile")
+  for _ in $(seq 1 240); do
+    [[ -f $dir/ready ]] && break
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "the demo control plane failed to start; its log:" >&2
+      tail -n 30 "$dir/democluster.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  [[ -f $dir/ready ]] || { echo "the demo control plane is not ready after 120s; see $dir/democluster.log" >&2; exit 1; }
+  export KUBECONFIG=$dir/kubeconfig
+  for scenario in "$root"/test/scenarios/*/scenario.yaml; do
+    ns=$(basename "$(dirname "$scenario")")
+    # diagnose: [app, guestbook] -> app guestbook
+    read -r -a args <<<"$(sed -n 's/^diagnose: *\[\(.*\)\]/\1/p' "$scenario" | tr -d ',')"
+    echo
+    echo "\$ kubectl argofix --argocd-namespace $ns diagnose ${args[*]} -n $ns"
+    "$bin/kubectl-argofix" --argocd-namespace "$ns" diagnose "${args[@]}" -n "$ns" --stuck-after 0s || true
+  done
+  echo
+  echo "The control plane keeps running. Try the plugin yourself:"
+  echo "  export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH"
+  echo "  kubectl argofix --argocd-namespace project-typo diagnose app -n project-typo guestbook -o wide"
+  echo "Stop it with: make demo-stop"
+}
+
+case $action in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop DIR BIN" >&2; exit 2 ;;
+esac
