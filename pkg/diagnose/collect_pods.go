@@ -49,7 +49,7 @@ func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []strin
 		if err != nil {
 			return fmt.Errorf("list nodes: %w", err)
 		}
-		s.Nodes = nodes.Items
+		s.Nodes, s.NodesRead = nodes.Items, true
 		return nil
 	}
 	return nil

@@ -52,9 +52,10 @@ type Snapshot struct {
 	DiscoveryFailures []DiscoveryFailure
 
 	// Pods and Nodes, for pods stuck Terminating in the apps' namespaces.
-	Pods     []corev1.Pod
-	PodsRead bool
-	Nodes    []corev1.Node
+	Pods      []corev1.Pod
+	PodsRead  bool
+	Nodes     []corev1.Node
+	NodesRead bool
 
 	// ControllerPods are the argocd-application-controller pods;
 	// ControllerRead is false when they could not be listed.

@@ -175,7 +175,7 @@ func nodeState(s *Snapshot, name string) string {
 	if name == "" {
 		return "not scheduled to a node"
 	}
-	if len(s.Nodes) == 0 {
+	if !s.NodesRead {
 		return fmt.Sprintf("node %s (nodes not read)", name)
 	}
 	for i := range s.Nodes {

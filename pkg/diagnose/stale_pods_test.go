@@ -40,7 +40,7 @@ func TestCheckStalePods(t *testing.T) {
 	}}
 	snap := func(pods ...corev1.Pod) *Snapshot {
 		s := testSnapshot(app)
-		s.PodsRead, s.Pods, s.Nodes = true, pods, nodes
+		s.PodsRead, s.Pods, s.Nodes, s.NodesRead = true, pods, nodes, true
 		return s
 	}
 	runCheckCases(t, checkStalePods, "stale-pods", SeverityWarning, []checkCase{
@@ -88,7 +88,7 @@ func TestCheckStalePods(t *testing.T) {
 			name: "nodes not read",
 			snapshot: func() *Snapshot {
 				s := snap(pod("db-0", "node-a", time.Hour, sts))
-				s.Nodes = nil
+				s.Nodes, s.NodesRead = nil, false
 				return s
 			}(),
 			want:     []string{"stale-pods shop"},

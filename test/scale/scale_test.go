@@ -1,0 +1,170 @@
+// Package scale proves, against a real API server, that one whole-cluster
+// diagnosis costs a number of API requests that does not grow with the
+// number of Applications, and benchmarks it.
+package scale
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/restmapper"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+	"github.com/argofix/kubectl-argofix/test/controlplane"
+)
+
+var plane *controlplane.ControlPlane
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var failed bool
+	cp, err := controlplane.Start(ctx, controlplane.Options{Bare: true, KeepOnFailure: func() bool { return failed }})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "start control plane: %v\n", err)
+		return 1
+	}
+	defer func() {
+		if err := cp.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "stop control plane: %v\n", err)
+		}
+	}()
+	if err := cp.InstallCRDsOnly(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "install Argo CD CRDs: %v\n", err)
+		failed = true
+		return 1
+	}
+	plane = cp
+	code := m.Run()
+	failed = code != 0
+	return code
+}
+
+// countingClients builds clients whose every HTTP request bumps n.
+func countingClients(t testing.TB, n *atomic.Int64) diagnose.Clients {
+	t.Helper()
+	cfg := plane.RESTConfig()
+	cfg.QPS, cfg.Burst = 500, 1000
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			n.Add(1)
+			return rt.RoundTrip(r)
+		})
+	}
+	kube := kubernetes.NewForConfigOrDie(cfg)
+	dyn := dynamic.NewForConfigOrDie(cfg)
+	disco := discovery.NewDiscoveryClientForConfigOrDie(cfg)
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco))
+	return diagnose.Clients{Kube: kube, Dynamic: dyn, Mapper: mapper, Discovery: disco}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// seedApps creates Applications first..last-1, each in its own namespace
+// with a ConfigMap it manages, as Argo CD would record them.
+func seedApps(t testing.TB, first, last int) {
+	t.Helper()
+	ctx := context.Background()
+	kube, err := plane.Clientset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn := dynamic.NewForConfigOrDie(plane.RESTConfig())
+	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}, metav1.CreateOptions{}); err != nil && first == 0 {
+		t.Fatal(err)
+	}
+	for i := first; i < last; i++ {
+		name := fmt.Sprintf("app-%03d", i)
+		if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kube.CoreV1().ConfigMaps(name).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "config"}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		app := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+			"metadata": map[string]any{"name": name, "namespace": "argocd"},
+			"spec": map[string]any{
+				"project":     "default",
+				"source":      map[string]any{"repoURL": "https://git.example.com/apps.git", "path": name},
+				"destination": map[string]any{"server": argocd.InClusterServer, "namespace": name},
+			},
+			"status": map[string]any{
+				"sync":      map[string]any{"status": "Synced"},
+				"health":    map[string]any{"status": "Healthy"},
+				"resources": []any{map[string]any{"version": "v1", "kind": "ConfigMap", "namespace": name, "name": "config", "status": "Synced"}},
+			},
+		}}
+		if _, err := dyn.Resource(argocd.ApplicationsResource).Namespace("argocd").Create(ctx, app, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func diagnoseAll(t testing.TB, c diagnose.Clients) *diagnose.Snapshot {
+	t.Helper()
+	s, _, err := diagnose.CollectApps(context.Background(), c, diagnose.AppSelector{AllNamespaces: true, WholeCluster: true},
+		diagnose.CollectOptions{ArgoCDNamespace: "argocd", Now: time.Now(), StuckAfter: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestRequestsDoNotGrowWithApplications diagnoses 10 apps, then 100.
+func TestRequestsDoNotGrowWithApplications(t *testing.T) {
+	seedApps(t, 0, 10)
+	var small atomic.Int64
+	s := diagnoseAll(t, countingClients(t, &small))
+	if len(s.Applications) != 10 || len(s.Live) != 10 {
+		t.Fatalf("read %d apps and %d live objects, want 10 and 10", len(s.Applications), len(s.Live))
+	}
+
+	seedApps(t, 10, 100)
+	var large atomic.Int64
+	s = diagnoseAll(t, countingClients(t, &large))
+	if len(s.Applications) != 100 || len(s.Live) != 100 {
+		t.Fatalf("read %d apps and %d live objects, want 100 and 100", len(s.Applications), len(s.Live))
+	}
+	t.Logf("API requests: %d for 10 Applications, %d for 100", small.Load(), large.Load())
+	if large.Load() != small.Load() {
+		t.Errorf("requests grew with Applications: %d for 10, %d for 100", small.Load(), large.Load())
+	}
+}
+
+// BenchmarkDiagnoseAll reports time and API requests of one whole-cluster
+// collection over the Applications seeded so far (run after the test, or
+// alone: it seeds 100 if none exist).
+func BenchmarkDiagnoseAll(b *testing.B) {
+	var n atomic.Int64
+	c := countingClients(b, &n)
+	if s := diagnoseAll(b, c); len(s.Applications) == 0 {
+		seedApps(b, 0, 100)
+	}
+	n.Store(0)
+	b.ResetTimer()
+	for b.Loop() {
+		diagnoseAll(b, c)
+	}
+	b.ReportMetric(float64(n.Load())/float64(b.N), "requests/op")
+}
+
