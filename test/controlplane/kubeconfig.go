@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
@@ -37,6 +38,9 @@ func (cp *ControlPlane) writeKubeconfigs() error {
 	// 5 QPS would make that take a minute.
 	cfg.QPS = 200
 	cfg.Burst = 400
+	// Argo CD's finalizer name draws a "prefer a domain-qualified
+	// finalizer" warning on every create; it is expected and only noise.
+	cfg.WarningHandler = rest.NoWarnings{}
 	cp.restConfig = cfg
 	return nil
 }
