@@ -44,7 +44,6 @@ e2e: testbin argocdbin ## end-to-end tests against the real control plane and th
 
 lint: $(GOLANGCI_LINT)
 	$(GOLANGCI_LINT) run ./...
-	cd test/tools && $(GOLANGCI_LINT) run ./...
 
 $(GOLANGCI_LINT):
 	@mkdir -p $(BIN)

@@ -21,10 +21,12 @@ stop() {
 start() {
   stop
   mkdir -p "$dir"
-  (cd "$root" && go build -o "$bin/democluster" ./test/cmd/democluster)
-  # The control plane outlives this script; its log stays in $dir.
-  (cd "$root" && nohup "$bin/democluster" --dir "$dir" >"$dir/democluster.log" 2>&1 &
-    echo $! >"$pidfile")
+  cd "$root"
+  go build -o "$bin/democluster" ./test/cmd/democluster
+  # The control plane outlives this script, in its own session so that a
+  # Ctrl-C here does not stop it; its log stays in $dir.
+  setsid "$bin/democluster" --dir "$dir" </dev/null >"$dir/democluster.log" 2>&1 &
+  echo $! >"$pidfile"
   for _ in $(seq 1 240); do
     [[ -f $dir/ready ]] && break
     if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then

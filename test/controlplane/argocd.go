@@ -158,7 +158,7 @@ func (cp *ControlPlane) InstallArgoCD(ctx context.Context, ns string) error {
 		selectors = append(selectors, "app.kubernetes.io/name="+c)
 	}
 	if err := cp.WaitForPodsRunning(ctx, ns, selectors, 3*cp.opts.StartTimeout); err != nil {
-		return fmt.Errorf("Argo CD components not running: %w", err)
+		return fmt.Errorf("waiting for the Argo CD components: %w", err)
 	}
 	cp.opts.Logf("Argo CD %s installed into %s, components Running, in %s", ArgoCDVersion, ns, time.Since(began).Round(time.Millisecond))
 	return nil

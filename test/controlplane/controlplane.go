@@ -305,10 +305,19 @@ func (cp *ControlPlane) StopKeeping(keep bool) error {
 // etcd before kube-apiserver leaves the apiserver retrying for many seconds.
 func (cp *ControlPlane) stopProcesses() error {
 	var errs []error
+	began := time.Now()
 	for i := len(cp.procs) - 1; i >= 0; i-- {
-		if err := cp.procs[i].stop(cp.opts.StopGrace); err != nil {
+		p := cp.procs[i]
+		t := time.Now()
+		if err := p.stop(cp.opts.StopGrace); err != nil {
 			errs = append(errs, err)
 		}
+		if d := time.Since(t); d > 2*time.Second {
+			cp.opts.Logf("control plane: %s took %s to stop", p.name, d.Round(time.Millisecond))
+		}
+	}
+	if len(cp.procs) > 0 {
+		cp.opts.Logf("control plane stopped in %s", time.Since(began).Round(time.Millisecond))
 	}
 	cp.procs = nil
 	return errors.Join(errs...)

@@ -93,6 +93,7 @@ func TestFullPlane(t *testing.T) {
 	if err := cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	deleted := time.Now()
 	var last *corev1.Namespace
 	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 		n, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
@@ -114,11 +115,14 @@ func TestFullPlane(t *testing.T) {
 		t.Fatalf("namespace never reported NamespaceFinalizersRemaining: %v; last status %+v", err, last.Status)
 	}
 
+	t.Logf("namespace reported NamespaceFinalizersRemaining after %s", time.Since(deleted).Round(time.Millisecond))
+
 	// Removing the finalizer lets the namespace controller finish.
 	patch := []byte(`[{"op":"test","path":"/metadata/finalizers","value":["resources-finalizer.argocd.argoproj.io"]},{"op":"remove","path":"/metadata/finalizers"}]`)
 	if _, err := dyn.Resource(applicationGVR).Namespace(ns).Patch(ctx, "held", "application/json-patch+json", patch, metav1.PatchOptions{}); err != nil {
 		t.Fatalf("removing finalizer: %v", err)
 	}
+	freed := time.Now()
 	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 		_, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
@@ -129,6 +133,7 @@ func TestFullPlane(t *testing.T) {
 	if err != nil {
 		t.Fatalf("namespace not deleted after removing the finalizer: %v", err)
 	}
+	t.Logf("namespace gone %s after the finalizer was removed", time.Since(freed).Round(time.Millisecond))
 
 	checkUsers(t, ctx, cp)
 }

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// report mirrors the plugin's JSON report (design.md, "Finding"). Decoding
-// is strict so a renamed field shows up as a failure here.
+// report mirrors the plugin's JSON report (design.md, "Finding"). Extra
+// fields are allowed (the report may grow, e.g. a fix's manifest); the
+// required ones are checked by validate.
 type report struct {
 	APIVersion string          `json:"apiVersion"`
 	Kind       string          `json:"kind"`
@@ -47,7 +48,6 @@ var findingID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // decodeReport decodes and validates the report against the schema.
 func decodeReport(stdout string) (*report, error) {
 	dec := json.NewDecoder(bytes.NewReader([]byte(stdout)))
-	dec.DisallowUnknownFields()
 	var r report
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("stdout is not a JSON report: %w", err)

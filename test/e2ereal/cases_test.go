@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -20,7 +22,8 @@ import (
 // A synced, healthy app: the plugin must stay quiet.
 // v2.14.21 wrote: sync Synced (revision = HEAD), health Healthy,
 // operationState Succeeded "successfully synced (all tasks run)", no
-// conditions, resources[] each Synced/Healthy.
+// conditions; resources[] Synced, Deployment/Service health Healthy, the
+// ConfigMap with no health field at all.
 func TestRealHealthy(t *testing.T) {
 	t.Parallel()
 	repo := fixtureRepo(t, "real-healthy")
@@ -37,8 +40,9 @@ func TestRealHealthy(t *testing.T) {
 
 // spec.project names an AppProject that never existed.
 // v2.14.21 wrote: condition InvalidSpecError "Application referencing
-// project does-not-exist which does not exist"; sync and health Unknown;
-// no operationState, no resources.
+// project does-not-exist which does not exist" first (no sync/health yet),
+// then sync and health Unknown; no operationState, no resources; only
+// Normal ResourceUpdated events.
 func TestRealProjectMissing(t *testing.T) {
 	t.Parallel()
 	repo := fixtureRepo(t, "real-project-missing")
@@ -49,6 +53,8 @@ func TestRealProjectMissing(t *testing.T) {
 	waitApp(t, env.apps, "real-project-missing", "condition InvalidSpecError", func(app *unstructured.Unstructured) bool {
 		return realargocd.HasCondition(app, "InvalidSpecError")
 	}, waitStatus)
+	observeUntil(t, "real-project-missing", "sync status Unknown", syncStatusIs("Unknown"), 25*time.Second)
+	logEvents(t, argocdNS, "real-project-missing")
 
 	rep, code := diagnose(t, "diagnose", "app", "real-project-missing", "-n", argocdNS)
 	f := requireFinding(t, rep, "project-missing", "real-project-missing")
@@ -58,6 +64,8 @@ func TestRealProjectMissing(t *testing.T) {
 
 // The project is deleted while a synced app still uses it; the project's
 // resources finalizer keeps it (Terminating) as long as the app exists.
+// v2.14.21 wrote nothing to the app: still Synced/Healthy, no condition,
+// no event, also after the next full reconciliation.
 func TestRealProjectDeleting(t *testing.T) {
 	t.Parallel()
 	const name = "real-project-deleting"
@@ -80,6 +88,12 @@ func TestRealProjectDeleting(t *testing.T) {
 	// Give the controller a full refresh on the deleting project before
 	// recording what it writes: the next reconciledAt after now.
 	waitReconciledAfterNow(t, name)
+	proj, err := projects.Get(t.Context(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("OBSERVED AppProject %s: deletionTimestamp %v, finalizers %v", name, proj.GetDeletionTimestamp(), proj.GetFinalizers())
+	logEvents(t, argocdNS, name)
 
 	// project-deleting is a warning, so the exit status is not asserted.
 	rep, _ := diagnose(t, "diagnose", "app", name, "-n", argocdNS)
@@ -89,7 +103,10 @@ func TestRealProjectDeleting(t *testing.T) {
 
 // A managed Deployment carries a foreign finalizer (example.com/hold);
 // deleting the app (cascade) hangs on it for ever.
-// v2.14.21 wrote NO condition; see OBSERVED.md for health and resources.
+// v2.14.21 wrote NO condition and no Warning event: app health Progressing,
+// sync Synced, resources[] Deployment held health Progressing "Pending
+// deletion", the deleted ConfigMap Missing. The Deployment's finalizers are
+// [example.com/hold foregroundDeletion] (foreground cascade).
 func TestRealDeletionForeignFinalizer(t *testing.T) {
 	t.Parallel()
 	const name = "real-deletion-foreign-finalizer"
@@ -110,10 +127,24 @@ func TestRealDeletionForeignFinalizer(t *testing.T) {
 		}
 		return d.DeletionTimestamp != nil, nil
 	})
-	waitApp(t, env.apps, name, "app pending deletion, Deployment held Pending deletion", func(app *unstructured.Unstructured) bool {
+	// The ConfigMap goes at once (foreground deletion, no foreign
+	// finalizer); after that only the held Deployment blocks the app.
+	poll(t, "ConfigMap held-config deleted", waitStatus, func(ctx context.Context) (bool, error) {
+		_, err := env.cs.CoreV1().ConfigMaps(name).Get(ctx, "held-config", metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	})
+	waitApp(t, env.apps, name, "app pending deletion, Deployment held Pending deletion, ConfigMap gone", func(app *unstructured.Unstructured) bool {
 		st, err := realargocd.StatusOf(app)
 		if err != nil || app == nil || app.GetDeletionTimestamp() == nil {
 			return false
+		}
+		for _, r := range st.Resources {
+			if r.Kind == "ConfigMap" && r.Health != nil && r.Health.Message == "Pending deletion" {
+				return false
+			}
 		}
 		for _, r := range st.Resources {
 			if r.Kind == "Deployment" && r.Name == "held" && r.Health != nil && r.Health.Message == "Pending deletion" {
@@ -127,6 +158,7 @@ func TestRealDeletionForeignFinalizer(t *testing.T) {
 	} else {
 		t.Logf("OBSERVED Deployment held: deletionTimestamp %v, finalizers %v", d.DeletionTimestamp, d.Finalizers)
 	}
+	logEvents(t, argocdNS, name)
 
 	rep, code := diagnose(t, "diagnose", "app", name, "-n", argocdNS, "--stuck-after", "0s")
 	f := requireFinding(t, rep, "app-deletion-stuck", name)
@@ -137,6 +169,11 @@ func TestRealDeletionForeignFinalizer(t *testing.T) {
 
 // The app's project is deleted (no finalizer: gone at once), then the app
 // is deleted: the controller cannot finalize an app without its project.
+// v2.14.21 wrote InvalidSpecError at once but kept Synced/Healthy until the
+// next full reconciliation (then Unknown); after the delete, condition
+// DeletionError "error getting app project "<p>": appproject.argoproj.io
+// "<p>" not found" and Warning events "Unable to delete application
+// resources: ...".
 func TestRealDeletionProjectGone(t *testing.T) {
 	t.Parallel()
 	const name = "real-deletion-project-gone"
@@ -151,12 +188,14 @@ func TestRealDeletionProjectGone(t *testing.T) {
 	waitApp(t, env.apps, name, "condition InvalidSpecError after project deletion", func(app *unstructured.Unstructured) bool {
 		return realargocd.HasCondition(app, "InvalidSpecError")
 	}, waitStatus)
+	observeUntil(t, name, "sync status Unknown with the project gone", syncStatusIs("Unknown"), 25*time.Second)
 	if err := env.apps.DeleteNoWait(t.Context(), name); err != nil {
 		t.Fatal(err)
 	}
 	waitApp(t, env.apps, name, "condition DeletionError", func(app *unstructured.Unstructured) bool {
 		return realargocd.HasCondition(app, "DeletionError")
 	}, waitStatus)
+	logEvents(t, argocdNS, name)
 
 	rep, code := diagnose(t, "diagnose", "app", name, "-n", argocdNS, "--stuck-after", "0s")
 	f := requireFinding(t, rep, "app-deletion-stuck", name)
@@ -168,6 +207,10 @@ func TestRealDeletionProjectGone(t *testing.T) {
 // An Application with the resources finalizer lives in a namespace the
 // controller does not watch (a default install watches only its own); the
 // namespace is deleted and stays Terminating on that finalizer.
+// v2.14.21 wrote nothing (the app has no status at all);
+// kube-controller-manager wrote NamespaceFinalizersRemaining "Some content
+// in the namespace has finalizers remaining:
+// resources-finalizer.argocd.argoproj.io in 1 resource instances".
 func TestRealNamespaceTerminating(t *testing.T) {
 	t.Parallel()
 	const name = "real-namespace-terminating"
@@ -219,6 +262,10 @@ func TestRealNamespaceTerminating(t *testing.T) {
 
 // Wave 0 holds an Ingress that never gets a load-balancer address, so the
 // sync waits for it to be healthy and never reaches wave 1.
+// v2.14.21 wrote operationState Running "waiting for healthy state of
+// networking.k8s.io/Ingress/front and 1 more resources" (the "1 more" is
+// the wave-1 ConfigMap not yet applied), no condition, health Progressing
+// (Missing for the first second), Ingress health Progressing, no message.
 func TestRealOperationStuck(t *testing.T) {
 	t.Parallel()
 	const name = "real-sync-running"
@@ -239,6 +286,10 @@ func TestRealOperationStuck(t *testing.T) {
 		return err == nil && st.OperationState != nil && st.OperationState.Phase == "Running" &&
 			strings.Contains(st.OperationState.Message, "waiting for healthy state")
 	}, waitSync)
+	observeUntil(t, name, "app health Progressing while the operation runs", func(app *unstructured.Unstructured) bool {
+		st, err := realargocd.StatusOf(app)
+		return err == nil && st.Health.Status == "Progressing"
+	}, 30*time.Second)
 
 	// operation-stuck is a warning (health-progressing-stuck may join it),
 	// so the exit status is not asserted.
@@ -249,6 +300,10 @@ func TestRealOperationStuck(t *testing.T) {
 }
 
 // Git holds a Deployment the apiserver rejects (replicas -1): the sync fails.
+// v2.14.21 wrote operationState Failed "one or more objects failed to
+// apply, reason: Deployment.apps "broken" is invalid: spec.replicas: ...",
+// syncResult resource SyncFailed; NO SyncError condition; sync OutOfSync,
+// health Missing.
 func TestRealSyncFailed(t *testing.T) {
 	t.Parallel()
 	const name = "real-sync-failed"
@@ -277,6 +332,10 @@ func TestRealSyncFailed(t *testing.T) {
 }
 
 // Two apps deploy the same ConfigMap from the same folder.
+// v2.14.21 (label tracking) gave the label to the last app synced (b) and
+// wrote SharedResourceWarning "ConfigMap/shared is part of applications
+// argocd/real-shared-a and real-shared-b" on the other one (a), which is
+// OutOfSync; b is Synced with no condition.
 func TestRealSharedResource(t *testing.T) {
 	t.Parallel()
 	const a, b = "real-shared-a", "real-shared-b"

@@ -97,3 +97,42 @@ func namespaceCondition(ns *corev1.Namespace, typ corev1.NamespaceConditionType)
 	}
 	return nil
 }
+
+// observeUntil waits up to timeout for cond and logs what Argo CD wrote
+// either way; it never fails the test. It records how the controller's
+// writes settle (e.g. whether sync/health turn Unknown) without making the
+// case depend on it.
+func observeUntil(t *testing.T, name, what string, cond func(*unstructured.Unstructured) bool, timeout time.Duration) {
+	t.Helper()
+	began := time.Now()
+	app, err := env.apps.WaitFor(t.Context(), name, cond, timeout)
+	if err != nil {
+		t.Logf("OBSERVED: %s did NOT happen within %s; last seen:\n%s", what, timeout, realargocd.Describe(app))
+		return
+	}
+	t.Logf("OBSERVED after %s, %s:\n%s", time.Since(began).Round(time.Millisecond), what, realargocd.Describe(app))
+}
+
+// logEvents records the Events about an object (the controller's, and
+// kube-controller-manager's), since some states leave no condition.
+func logEvents(t *testing.T, ns, name string) {
+	t.Helper()
+	events, err := env.cs.CoreV1().Events(ns).List(t.Context(), metav1.ListOptions{FieldSelector: "involvedObject.name=" + name})
+	if err != nil {
+		t.Errorf("listing events of %s/%s: %v", ns, name, err)
+		return
+	}
+	for _, e := range events.Items {
+		t.Logf("OBSERVED event on %s %s/%s: %s %s (x%d) from %s: %s", e.InvolvedObject.Kind, ns, name, e.Type, e.Reason, e.Count, e.Source.Component, e.Message)
+	}
+	if len(events.Items) == 0 {
+		t.Logf("OBSERVED: no events on %s/%s", ns, name)
+	}
+}
+
+func syncStatusIs(want string) func(*unstructured.Unstructured) bool {
+	return func(app *unstructured.Unstructured) bool {
+		st, err := realargocd.StatusOf(app)
+		return err == nil && st.Sync.Status == want
+	}
+}

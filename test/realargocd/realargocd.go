@@ -110,7 +110,7 @@ func Start(ctx context.Context, opts Options) (*ArgoCD, error) {
 	}
 	for _, b := range []string{BinController, BinRepoServer} {
 		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
-			return nil, fmt.Errorf("Argo CD binary %s not found in %s: run test/argocd/build.sh (make testbin) first, or set %s: %w", b, bin, controlplane.EnvBinDir, err)
+			return nil, fmt.Errorf("binary %s of Argo CD not found in %s: run `make argocdbin` (test/argocd/build.sh) first, or set %s: %w", b, bin, controlplane.EnvBinDir, err)
 		}
 	}
 	if _, err := exec.LookPath(BinRedis); err != nil {
