@@ -178,4 +178,3 @@ func BenchmarkDiagnoseAll(b *testing.B) {
 	}
 	b.ReportMetric(float64(n.Load())/float64(b.N), "requests/op")
 }
-
