@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC kubeconfigs
+	"k8s.io/client-go/rest"
 
 	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )
@@ -29,6 +30,9 @@ func (o *RootOptions) clients() (diagnose.Clients, error) {
 		return diagnose.Clients{}, badInput("load kubeconfig: %w", err)
 	}
 	cfg.QPS, cfg.Burst = clientQPS, clientBurst
+	// Listing every kind of a namespace touches deprecated APIs (v1
+	// Endpoints); their warnings would only clutter the report.
+	cfg.WarningHandler = rest.NoWarnings{}
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return diagnose.Clients{}, badInput("create Kubernetes client: %w", err)

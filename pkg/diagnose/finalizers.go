@@ -3,6 +3,7 @@ package diagnose
 import (
 	"encoding/json"
 	"fmt"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"strings"
 )
 
@@ -49,13 +50,23 @@ func formatFinalizers(finalizers []string) string {
 	return "[" + strings.Join(finalizers, ", ") + "]"
 }
 
-// foreignFinalizers are the finalizers not owned by Argo CD.
+// foreignFinalizers are the finalizers not owned by Argo CD. The garbage
+// collector's own (foregroundDeletion, orphan) only follow from the others
+// when any are present: Kubernetes adds foregroundDeletion next to the real
+// holder when Argo CD deletes in the foreground, so blaming it would mislead.
 func foreignFinalizers(finalizers []string) []string {
-	var out []string
+	var out, gc []string
 	for _, f := range finalizers {
-		if !strings.Contains(f, "argoproj.io") {
+		switch {
+		case strings.Contains(f, "argoproj.io"):
+		case f == metav1.FinalizerDeleteDependents || f == metav1.FinalizerOrphanDependents:
+			gc = append(gc, f)
+		default:
 			out = append(out, f)
 		}
+	}
+	if len(out) == 0 {
+		return gc
 	}
 	return out
 }

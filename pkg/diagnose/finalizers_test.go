@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,24 @@ func TestFormatAge(t *testing.T) {
 	} {
 		if got := formatAge(d); got != want {
 			t.Errorf("formatAge(%s) = %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestForeignFinalizers(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"Argo CD's own are not foreign", []string{"resources-finalizer.argocd.argoproj.io", "example.com/hold"}, []string{"example.com/hold"}},
+		{"foregroundDeletion next to a real holder is not blamed", []string{"example.com/hold", "foregroundDeletion"}, []string{"example.com/hold"}},
+		{"foregroundDeletion alone is the holder", []string{"foregroundDeletion"}, []string{"foregroundDeletion"}},
+		{"none", nil, nil},
+	}
+	for _, tt := range tests {
+		if got := foreignFinalizers(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: foreignFinalizers(%v) = %v, want %v", tt.name, tt.in, got, tt.want)
 		}
 	}
 }

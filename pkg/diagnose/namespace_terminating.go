@@ -75,6 +75,10 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 	switch {
 	case !read:
 		causes = append(causes, "its remaining contents were not read")
+	case len(contents) == 0 && len(specFinalizers) == 0 && len(ns.Finalizers) > 0:
+		// The namespace controller is done; the Namespace's own finalizers hold it.
+		causes = append(causes, fmt.Sprintf("nothing remains in it; its own metadata.finalizers %s hold it", formatFinalizers(ns.Finalizers)))
+		objectFixes = append(objectFixes, removeFinalizersFix(ObjectRef{Kind: "Namespace", Name: ns.Name}, ns.Finalizers, "medium", ""))
 	case len(contents) == 0:
 		causes = append(causes, fmt.Sprintf("nothing remains in it, yet spec.finalizers %s is not removed (is kube-controller-manager's namespace controller running?)", formatFinalizers(specFinalizers)))
 	default:
@@ -133,7 +137,7 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 	f.Fixes = append(f.Fixes, apiFixes...)
 	f.Fixes = append(f.Fixes, objectFixes...)
 	f.Fixes = append(f.Fixes, appFixes...)
-	if read && len(contents) == 0 {
+	if read && len(contents) == 0 && len(specFinalizers) > 0 {
 		risk := "medium"
 		desc := fmt.Sprintf("nothing remains in namespace %s: clear its spec.finalizers through the finalize subresource (patching metadata.finalizers does nothing for them)", ns.Name)
 		if len(s.DiscoveryFailures) > 0 {

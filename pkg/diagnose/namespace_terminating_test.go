@@ -64,6 +64,18 @@ func TestCheckNamespaceTerminating(t *testing.T) {
 			wantFixes: []string{"finalize-namespace"},
 		},
 		{
+			name: "nothing remains but the Namespace's own finalizer: remove it, not finalize",
+			snapshot: func() *Snapshot {
+				ns := terminating("team-a", 10*time.Minute)
+				ns.Spec.Finalizers, ns.Finalizers = nil, []string{"example.com/hold"}
+				return snap(ns, map[string][]unstructured.Unstructured{})
+			}(),
+			want:      []string{"namespace-terminating team-a"},
+			wantText:  []string{"its own metadata.finalizers [example.com/hold] hold it", "kubectl patch namespace team-a"},
+			notText:   []string{"finalize-namespace", "is kube-controller-manager's namespace controller running"},
+			wantFixes: []string{"remove-finalizers"},
+		},
+		{
 			name: "unavailable APIService is named",
 			snapshot: func() *Snapshot {
 				s := snap(terminating("team-a", 10*time.Minute), map[string][]unstructured.Unstructured{})
