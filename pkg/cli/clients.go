@@ -70,3 +70,23 @@ func (o *RootOptions) argoCDNamespace(ctx context.Context, c diagnose.Clients) (
 	}
 	return DefaultArgoCDNamespace, nil
 }
+
+// completeClients fills in clients unless a test injected them, and
+// resolves the Argo CD namespace: what every command's Complete needs.
+func (o *RootOptions) completeClients(ctx context.Context, c *diagnose.Clients) (argoCDNamespace string, err error) {
+	if c.Dynamic == nil {
+		if *c, err = o.clients(); err != nil {
+			return "", err
+		}
+	}
+	return o.argoCDNamespace(ctx, *c)
+}
+
+// appNamespace is where Applications are looked up: -n when given, else
+// the Argo CD namespace.
+func (o *RootOptions) appNamespace(argoCDNamespace string) string {
+	if ns := o.explicitNamespace(); ns != "" {
+		return ns
+	}
+	return argoCDNamespace
+}

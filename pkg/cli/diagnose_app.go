@@ -55,19 +55,10 @@ func NewCmdDiagnoseApp(root *RootOptions) *cobra.Command {
 func (o *DiagnoseAppOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.Name = args[0]
 	var err error
-	if o.Clients.Dynamic == nil {
-		if o.Clients, err = o.Root.clients(); err != nil {
-			return err
-		}
-	}
-	if o.ArgoCDNamespace, err = o.Root.argoCDNamespace(cmd.Context(), o.Clients); err != nil {
+	if o.ArgoCDNamespace, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	// Apps live in the Argo CD namespace unless -n says otherwise.
-	o.Namespace = o.Root.explicitNamespace()
-	if o.Namespace == "" {
-		o.Namespace = o.ArgoCDNamespace
-	}
+	o.Namespace = o.Root.appNamespace(o.ArgoCDNamespace)
 	return nil
 }
 

@@ -62,18 +62,10 @@ func (o *DiagnoseAppsOptions) run(cmd *cobra.Command) error {
 // Complete fills in the clients and namespaces.
 func (o *DiagnoseAppsOptions) Complete(cmd *cobra.Command) error {
 	var err error
-	if o.Clients.Dynamic == nil {
-		if o.Clients, err = o.Root.clients(); err != nil {
-			return err
-		}
-	}
-	if o.ArgoCDNamespace, err = o.Root.argoCDNamespace(cmd.Context(), o.Clients); err != nil {
+	if o.ArgoCDNamespace, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	o.Namespace = o.Root.explicitNamespace()
-	if o.Namespace == "" {
-		o.Namespace = o.ArgoCDNamespace
-	}
+	o.Namespace = o.Root.appNamespace(o.ArgoCDNamespace)
 	return nil
 }
 

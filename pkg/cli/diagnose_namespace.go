@@ -47,12 +47,7 @@ func NewCmdDiagnoseNamespace(root *RootOptions) *cobra.Command {
 func (o *DiagnoseNamespaceOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.Name = args[0]
 	var err error
-	if o.Clients.Dynamic == nil {
-		if o.Clients, err = o.Root.clients(); err != nil {
-			return err
-		}
-	}
-	o.ArgoCDNamespace, err = o.Root.argoCDNamespace(cmd.Context(), o.Clients)
+	o.ArgoCDNamespace, err = o.Root.completeClients(cmd.Context(), &o.Clients)
 	return err
 }
 

@@ -10,9 +10,11 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/pager"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/suggest"
@@ -126,36 +128,34 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *probl
 }
 
 func listClusterSecrets(ctx context.Context, kube kubernetes.Interface, ns string) ([]corev1.Secret, error) {
-	var out []corev1.Secret
-	opts := metav1.ListOptions{LabelSelector: argocd.SecretTypeLabel + "=" + argocd.SecretTypeCluster, Limit: listPageSize}
-	for {
-		list, err := kube.CoreV1().Secrets(ns).List(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list.Items...)
-		if list.Continue == "" {
-			return out, nil
-		}
-		opts.Continue = list.Continue
-	}
+	return listPaged[corev1.Secret](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return kube.CoreV1().Secrets(ns).List(ctx, opts)
+	}, metav1.ListOptions{LabelSelector: argocd.SecretTypeLabel + "=" + argocd.SecretTypeCluster})
 }
 
-// listAll pages through a LIST so that no response grows without bound.
+// listAll lists through the dynamic client, page by page.
 func listAll(ctx context.Context, r dynamic.ResourceInterface, opts metav1.ListOptions) ([]unstructured.Unstructured, error) {
-	var out []unstructured.Unstructured
-	opts.Limit = listPageSize
-	for {
-		list, err := r.List(ctx, opts)
-		if err != nil {
-			return nil, err
+	return listPaged[unstructured.Unstructured](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return r.List(ctx, opts)
+	}, opts)
+}
+
+// listPaged pages through a LIST with client-go's pager, so that no single
+// response grows without bound in a large installation, and returns the
+// items as T (the item type of the list).
+func listPaged[T any](ctx context.Context, list pager.ListPageFunc, opts metav1.ListOptions) ([]T, error) {
+	p := pager.New(list)
+	p.PageSize = listPageSize
+	var out []T
+	err := p.EachListItemWithAlloc(ctx, opts, func(obj runtime.Object) error {
+		item, ok := any(obj).(*T)
+		if !ok {
+			return fmt.Errorf("list returned %T, want %T", obj, item)
 		}
-		out = append(out, list.Items...)
-		if list.GetContinue() == "" {
-			return out, nil
-		}
-		opts.Continue = list.GetContinue()
-	}
+		out = append(out, *item)
+		return nil
+	})
+	return out, err
 }
 
 // appNotFound tells a missing app from a missing Argo CD, and lists the

@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -56,19 +57,9 @@ func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []strin
 }
 
 func listPods(ctx context.Context, c Clients, ns, selector string) ([]corev1.Pod, error) {
-	var out []corev1.Pod
-	opts := metav1.ListOptions{LabelSelector: selector, Limit: listPageSize}
-	for {
-		list, err := c.Kube.CoreV1().Pods(ns).List(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list.Items...)
-		if list.Continue == "" {
-			return out, nil
-		}
-		opts.Continue = list.Continue
-	}
+	return listPaged[corev1.Pod](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Kube.CoreV1().Pods(ns).List(ctx, opts)
+	}, metav1.ListOptions{LabelSelector: selector})
 }
 
 // collectController reads the application-controller's pods: a deletion

@@ -3,8 +3,9 @@ package diagnose
 import (
 	"encoding/json"
 	"fmt"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Finalizers that Kubernetes itself owns, with who removes them and when.

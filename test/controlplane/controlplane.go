@@ -20,6 +20,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/argofix/kubectl-argofix/test/process"
 )
 
 // Users with a kubeconfig from KubeconfigFor.
@@ -70,7 +72,7 @@ type ControlPlane struct {
 	binDir      string
 	repoRoot    string
 	pki         *pki
-	procs       []*process
+	procs       []*process.Process
 	host        string
 	kubeconfigs map[string]string
 	restConfig  *rest.Config
@@ -129,7 +131,7 @@ func (cp *ControlPlane) start(ctx context.Context) error {
 		return err
 	}
 	cp.pki = p
-	ports, err := freePorts(5)
+	ports, err := process.FreePorts(5)
 	if err != nil {
 		return err
 	}
@@ -164,8 +166,15 @@ func (cp *ControlPlane) start(ctx context.Context) error {
 	return nil
 }
 
-func (cp *ControlPlane) run(name string, args, env []string) (*process, error) {
-	p, err := startProcess(name, filepath.Join(cp.binDir, name), args, env, filepath.Join(cp.dir, name+".log"))
+// run starts bin/<name> with the test's environment plus env.
+func (cp *ControlPlane) run(name string, args, env []string) (*process.Process, error) {
+	p, err := process.Start(process.Spec{
+		Name:    name,
+		Bin:     filepath.Join(cp.binDir, name),
+		Args:    args,
+		Env:     append(os.Environ(), env...),
+		LogPath: filepath.Join(cp.dir, name+".log"),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +201,7 @@ func (cp *ControlPlane) startEtcd(ctx context.Context, clientPort, peerPort int)
 		return err
 	}
 	client := &http.Client{Timeout: 2 * time.Second}
-	return p.waitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
+	return p.WaitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
 		return httpOK(ctx, client, clientURL+"/health", "")
 	})
 }
@@ -227,7 +236,7 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, port, etcdPort int) 
 	if err != nil {
 		return err
 	}
-	return p.waitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
+	return p.WaitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
 		return httpOK(ctx, client, cp.host+"/readyz", cp.pki.tokens[UserAdmin])
 	})
 }
@@ -252,7 +261,7 @@ func (cp *ControlPlane) startControllerManager(ctx context.Context, port int) er
 		return err
 	}
 	client := insecureClient()
-	return p.waitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
+	return p.WaitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
 		return httpOK(ctx, client, fmt.Sprintf("https://127.0.0.1:%d/healthz", port), "")
 	})
 }
@@ -271,7 +280,7 @@ func (cp *ControlPlane) startScheduler(ctx context.Context, port int) error {
 		return err
 	}
 	client := insecureClient()
-	return p.waitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
+	return p.WaitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
 		return httpOK(ctx, client, fmt.Sprintf("https://127.0.0.1:%d/healthz", port), "")
 	})
 }
@@ -309,11 +318,11 @@ func (cp *ControlPlane) stopProcesses() error {
 	for i := len(cp.procs) - 1; i >= 0; i-- {
 		p := cp.procs[i]
 		t := time.Now()
-		if err := p.stop(cp.opts.StopGrace); err != nil {
+		if err := p.Stop(cp.opts.StopGrace); err != nil {
 			errs = append(errs, err)
 		}
 		if d := time.Since(t); d > 2*time.Second {
-			cp.opts.Logf("control plane: %s took %s to stop", p.name, d.Round(time.Millisecond))
+			cp.opts.Logf("control plane: %s took %s to stop", p.Name(), d.Round(time.Millisecond))
 		}
 	}
 	if len(cp.procs) > 0 {

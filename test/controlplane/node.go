@@ -95,7 +95,7 @@ func (cp *ControlPlane) createFakeNode(ctx context.Context) error {
 		return fmt.Errorf("creating node %s: %w", FakeNodeName, err)
 	}
 	kwok := cp.procs[len(cp.procs)-1]
-	return kwok.waitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
+	return kwok.WaitReady(ctx, cp.opts.StartTimeout, func(ctx context.Context) error {
 		n, err := cs.CoreV1().Nodes().Get(ctx, FakeNodeName, metav1.GetOptions{})
 		if err != nil {
 			return fmt.Errorf("getting node: %w", err)

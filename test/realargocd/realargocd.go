@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/argofix/kubectl-argofix/test/controlplane"
+	"github.com/argofix/kubectl-argofix/test/process"
 )
 
 // Binaries looked up in the bin dir; the two Argo CD roles are symlinks to
@@ -71,7 +72,7 @@ type ArgoCD struct {
 	opts  Options
 	dir   string
 	bin   string
-	procs []*process
+	procs []*process.Process
 	// RedisAddr, RepoServerAddr are host:port on loopback.
 	RedisAddr      string
 	RepoServerAddr string
@@ -146,7 +147,7 @@ func BinDir(dir string) (string, error) {
 
 func (a *ArgoCD) start(ctx context.Context) error {
 	began := time.Now()
-	ports, err := freePorts(4)
+	ports, err := process.FreePorts(4)
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (a *ArgoCD) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := redis.waitReady(ctx, a.opts.StartTimeout, func(ctx context.Context) error { return redisPing(ctx, a.RedisAddr) }); err != nil {
+	if err := redis.WaitReady(ctx, a.opts.StartTimeout, func(ctx context.Context) error { return redisPing(ctx, a.RedisAddr) }); err != nil {
 		return err
 	}
 
@@ -189,7 +190,7 @@ func (a *ArgoCD) start(ctx context.Context) error {
 		return err
 	}
 	client := &http.Client{Timeout: 2 * time.Second}
-	if err := repo.waitReady(ctx, a.opts.StartTimeout, func(ctx context.Context) error {
+	if err := repo.WaitReady(ctx, a.opts.StartTimeout, func(ctx context.Context) error {
 		return httpOK(ctx, client, a.RepoServerMetrics+"/healthz")
 	}); err != nil {
 		return err
@@ -213,7 +214,7 @@ func (a *ArgoCD) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := ctrl.waitReady(ctx, a.opts.StartTimeout, func(ctx context.Context) error {
+	if err := ctrl.WaitReady(ctx, a.opts.StartTimeout, func(ctx context.Context) error {
 		return httpOK(ctx, client, a.ControllerMetrics+"/healthz")
 	}); err != nil {
 		return err
@@ -261,8 +262,18 @@ func (a *ArgoCD) environment() ([]string, error) {
 	return env, nil
 }
 
-func (a *ArgoCD) run(name, bin, argv0 string, args, env []string) (*process, error) {
-	p, err := startProcess(name, bin, argv0, args, env, filepath.Join(a.dir, name+".log"))
+// run starts bin with args and exactly env as its environment. argv0 is
+// what the program sees as its own name: the argocd binary picks its role
+// from it.
+func (a *ArgoCD) run(name, bin, argv0 string, args, env []string) (*process.Process, error) {
+	p, err := process.Start(process.Spec{
+		Name:    name,
+		Bin:     bin,
+		Argv0:   argv0,
+		Args:    args,
+		Env:     env,
+		LogPath: filepath.Join(a.dir, name+".log"),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +318,7 @@ func (a *ArgoCD) StopKeeping(keep bool) error {
 func (a *ArgoCD) stopProcesses() error {
 	var errs []error
 	for i := len(a.procs) - 1; i >= 0; i-- {
-		if err := a.procs[i].stop(a.opts.StopGrace); err != nil {
+		if err := a.procs[i].Stop(a.opts.StopGrace); err != nil {
 			errs = append(errs, err)
 		}
 	}
