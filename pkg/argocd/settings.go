@@ -2,7 +2,10 @@ package argocd
 
 import (
 	"fmt"
+	"path"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +30,43 @@ type Settings struct {
 	ReconciliationAfter time.Duration
 	// Raw keeps every key, for checks that read customisations.
 	Raw map[string]string
+	// ApplicationNamespaces are the patterns of application.namespaces in
+	// argocd-cmd-params-cm: namespaces besides the control namespace whose
+	// Applications the controller reconciles.
+	ApplicationNamespaces []string
+}
+
+// ReconcilesNamespace tells whether the controller of controlNamespace
+// watches Applications in ns. Patterns are globs or /regular expressions/,
+// as in Argo CD's glob.MatchStringInList.
+func (s Settings) ReconcilesNamespace(controlNamespace, ns string) bool {
+	if ns == controlNamespace {
+		return true
+	}
+	for _, pattern := range s.ApplicationNamespaces {
+		if len(pattern) > 2 && strings.HasPrefix(pattern, "/") && strings.HasSuffix(pattern, "/") {
+			if re, err := regexp.Compile(pattern[1 : len(pattern)-1]); err == nil && re.MatchString(ns) {
+				return true
+			}
+			continue
+		}
+		if ok, err := path.Match(pattern, ns); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadCmdParams adds what argofix needs from argocd-cmd-params-cm.
+func (s *Settings) ReadCmdParams(cm *corev1.ConfigMap) {
+	if cm == nil {
+		return
+	}
+	for _, p := range strings.Split(cm.Data["application.namespaces"], ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			s.ApplicationNamespaces = append(s.ApplicationNamespaces, p)
+		}
+	}
 }
 
 // DefaultSettings are Argo CD's defaults when argocd-cm sets nothing.

@@ -63,3 +63,16 @@ func TestApplicationFinalizers(t *testing.T) {
 		t.Errorf("ArgoFinalizers = %s, want %s", got, want)
 	}
 }
+
+func TestReconcilesNamespace(t *testing.T) {
+	var s Settings
+	s.ReadCmdParams(&corev1.ConfigMap{Data: map[string]string{"application.namespaces": "team-*, /^prod-[0-9]+$/ ,apps"}})
+	for ns, want := range map[string]bool{
+		"argocd": true, "team-a": true, "prod-12": true, "apps": true,
+		"prod-x": false, "other": false, "apps2": false,
+	} {
+		if got := s.ReconcilesNamespace("argocd", ns); got != want {
+			t.Errorf("ReconcilesNamespace(%q) = %v, want %v", ns, got, want)
+		}
+	}
+}

@@ -169,6 +169,28 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 			wantFixes: []string{"remove-finalizers"},
 		},
 		{
+			name: "app in a namespace the controller does not watch",
+			snapshot: testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {
+				a.Namespace = "team-a"
+			})),
+			want:      []string{"app-deletion-stuck guestbook"},
+			wantText:  []string{"no application-controller reconciles Applications in namespace team-a", `application.namespaces in argocd/argocd-cmd-params-cm: ""`},
+			wantFixes: []string{"remove-finalizers"},
+		},
+		{
+			name: "app in a namespace listed in application.namespaces",
+			snapshot: func() *Snapshot {
+				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {
+					a.Namespace = "team-a"
+				}))
+				s.Settings.ApplicationNamespaces = []string{"team-*"}
+				return s
+			}(),
+			want:      []string{"app-deletion-stuck guestbook"},
+			notText:   []string{"no application-controller reconciles"},
+			wantFixes: []string{"remove-finalizers"},
+		},
+		{
 			name: "ready controller is evidence, not a cause; DeletionError quoted",
 			snapshot: func() *Snapshot {
 				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {

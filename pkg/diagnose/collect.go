@@ -90,6 +90,15 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *probl
 	if s.Settings, err = argocd.SettingsFromConfigMap(cm); err != nil {
 		return err
 	}
+	params, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err), apierrors.IsForbidden(err):
+		// Without it only the control namespace counts as watched, Argo CD's default.
+	case err != nil:
+		return fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.CmdParamsConfigMap, err)
+	default:
+		s.Settings.ReadCmdParams(params)
+	}
 
 	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns), metav1.ListOptions{})
 	switch {
