@@ -257,6 +257,10 @@ func TestRealNamespaceTerminating(t *testing.T) {
 	}
 	// The remaining object and its finalizer must be named.
 	requireMentions(t, f, "namespace-terminating", name, realargocd.ResourcesFinalizer)
+	// And the app itself: nothing will ever finalize it, because no
+	// controller watches Applications in this namespace.
+	stuck := requireFinding(t, rep, "app-deletion-stuck", name)
+	requireMentions(t, stuck, "app-deletion-stuck", "no application-controller reconciles Applications in namespace "+name)
 	requireExit(t, code, 1, "namespace-terminating")
 }
 
