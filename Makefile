@@ -50,7 +50,7 @@ $(GOLANGCI_LINT):
 	GOBIN=$(BIN)/.lint go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	mv $(BIN)/.lint/golangci-lint $@
 
-demo: build testbin ## start a local control plane with broken Argo CD states and diagnose them
+demo: build testbin argocdbin ## start a local control plane with broken Argo CD states and diagnose them
 	scripts/demo.sh start $(DEMO_DIR) $(BIN)
 
 demo-stop: ## stop the demo control plane

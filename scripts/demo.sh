@@ -27,7 +27,7 @@ start() {
   # Ctrl-C here does not stop it; its log stays in $dir.
   setsid "$bin/democluster" --dir "$dir" </dev/null >"$dir/democluster.log" 2>&1 &
   echo $! >"$pidfile"
-  for _ in $(seq 1 240); do
+  for _ in $(seq 1 480); do
     [[ -f $dir/ready ]] && break
     if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
       echo "the demo control plane failed to start; its log:" >&2
@@ -36,7 +36,7 @@ start() {
     fi
     sleep 0.5
   done
-  [[ -f $dir/ready ]] || { echo "the demo control plane is not ready after 120s; see $dir/democluster.log" >&2; exit 1; }
+  [[ -f $dir/ready ]] || { echo "the demo control plane is not ready after 240s; see $dir/democluster.log" >&2; exit 1; }
   export KUBECONFIG=$dir/kubeconfig
   for scenario in "$root"/test/scenarios/*/scenario.yaml; do
     ns=$(basename "$(dirname "$scenario")")
@@ -46,6 +46,12 @@ start() {
     echo "\$ kubectl argofix --argocd-namespace $ns diagnose ${args[*]} -n $ns"
     "$bin/kubectl-argofix" --argocd-namespace "$ns" diagnose "${args[@]}" -n "$ns" --stuck-after 0s || true
   done
+  if grep -q "real Argo CD controller running" "$dir/democluster.log"; then
+    echo
+    echo "# Applications driven by the real Argo CD application-controller (v2.14.21):"
+    echo "\$ kubectl argofix diagnose apps -n argocd --stuck-after 0s"
+    "$bin/kubectl-argofix" --argocd-namespace argocd diagnose apps -n argocd --stuck-after 0s || true
+  fi
   echo
   echo "The control plane keeps running. Try the plugin yourself:"
   echo "  export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH"

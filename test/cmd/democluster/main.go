@@ -59,6 +59,24 @@ func run(dir, argoNS string) (err error) {
 		failed = true
 		return err
 	}
+	root, err := controlplane.RepoRoot()
+	if err != nil {
+		failed = true
+		return err
+	}
+	argo, err := startRealArgoCD(ctx, cp, root, dir, argoNS)
+	if argo != nil {
+		// Stopped before the control plane (deferred calls run last first).
+		defer func() {
+			if stopErr := argo.StopKeeping(failed); stopErr != nil {
+				err = errors.Join(err, fmt.Errorf("stopping Argo CD: %w", stopErr))
+			}
+		}()
+	}
+	if err != nil {
+		failed = true
+		return err
+	}
 	if err := os.WriteFile(ready, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644); err != nil {
 		failed = true
 		return fmt.Errorf("writing %s: %w", ready, err)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/argofix/kubectl-argofix/test/controlplane"
+	"github.com/argofix/kubectl-argofix/test/realargocd"
+)
+
+// realApp is an Application the real controller drives in the demo.
+type realApp struct {
+	spec realargocd.AppSpec
+	// repo is the folder under test/scenarios holding its Git content.
+	repo string
+	// deleteAfterSync deletes the app once synced: with a managed object
+	// held by a foreign finalizer, the deletion hangs.
+	deleteAfterSync bool
+}
+
+var realApps = []realApp{
+	{spec: realargocd.AppSpec{Name: "guestbook", DestNamespace: "guestbook", AutoSync: true, SyncOptions: []string{"CreateNamespace=true"}},
+		repo: "real-healthy"},
+	{spec: realargocd.AppSpec{Name: "held", DestNamespace: "held", AutoSync: true, Finalizer: true, SyncOptions: []string{"CreateNamespace=true"}},
+		repo: "real-deletion-foreign-finalizer", deleteAfterSync: true},
+	{spec: realargocd.AppSpec{Name: "orphan", Project: "does-not-exist", DestNamespace: "orphan"},
+		repo: "real-healthy"},
+}
+
+// startRealArgoCD runs the real application-controller and repo-server
+// when they are built (make argocdbin) and redis-server is installed, and
+// creates apps whose state Argo CD itself writes. It returns nil, nil when
+// they are not available: the demo then shows the hand-written scenarios only.
+func startRealArgoCD(ctx context.Context, cp *controlplane.ControlPlane, root, dir, ns string) (*realargocd.ArgoCD, error) {
+	bin, err := realargocd.BinDir("")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(bin, realargocd.BinController)); err != nil {
+		log.Printf("democluster: no real Argo CD controller in %s (make argocdbin builds it); showing hand-written scenarios only", bin)
+		return nil, nil
+	}
+	if _, err := exec.LookPath(realargocd.BinRedis); err != nil {
+		log.Printf("democluster: redis-server is not installed (apt-get install redis-server); showing hand-written scenarios only")
+		return nil, nil
+	}
+	argo, err := realargocd.Start(ctx, realargocd.Options{Kubeconfig: cp.AdminKubeconfig, Namespace: ns, AppResync: 10 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	if err := createRealApps(ctx, cp, root, dir, ns); err != nil {
+		return argo, err
+	}
+	return argo, nil
+}
+
+func createRealApps(ctx context.Context, cp *controlplane.ControlPlane, root, dir, ns string) error {
+	apps, err := realargocd.NewApps(cp.RESTConfig(), ns)
+	if err != nil {
+		return err
+	}
+	for _, a := range realApps {
+		repo, err := realargocd.NewRepoFromDir(ctx, filepath.Join(root, "test", "scenarios", a.repo, "repo"), filepath.Join(dir, "git", a.spec.Name))
+		if err != nil {
+			return err
+		}
+		spec := a.spec
+		spec.RepoURL = repo.URL
+		if _, err := apps.Create(ctx, spec); err != nil {
+			return fmt.Errorf("create Application %s: %w", spec.Name, err)
+		}
+	}
+	for _, a := range realApps {
+		if !a.deleteAfterSync {
+			continue
+		}
+		if _, err := apps.WaitFor(ctx, a.spec.Name, func(app *unstructured.Unstructured) bool {
+			return app != nil && realargocd.OperationPhase(app) == "Succeeded"
+		}, 2*time.Minute); err != nil {
+			return fmt.Errorf("wait for %s to sync: %w", a.spec.Name, err)
+		}
+		if err := apps.DeleteNoWait(ctx, a.spec.Name); err != nil {
+			return err
+		}
+	}
+	log.Printf("democluster: real Argo CD controller running; Applications guestbook (healthy), held (deletion stuck), orphan (project missing) in %s", ns)
+	return nil
+}
