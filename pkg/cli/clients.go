@@ -6,6 +6,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC kubeconfigs
@@ -45,7 +46,9 @@ func (o *RootOptions) clients() (diagnose.Clients, error) {
 	if err != nil {
 		return diagnose.Clients{}, badInput("create REST mapper: %w", err)
 	}
-	disco, err := o.ConfigFlags.ToDiscoveryClient()
+	// Uncached: a stuck namespace needs today's view of which API groups
+	// fail, and the disk cache would hide a group that went unavailable.
+	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
 		return diagnose.Clients{}, badInput("create discovery client: %w", err)
 	}
