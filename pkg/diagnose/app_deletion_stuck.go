@@ -225,7 +225,7 @@ func deletionConfirmationCause(s *Snapshot, app *argocd.Application, d *deletion
 	default:
 		return
 	}
-	d.cause(fmt.Sprintf("%d resources require deletion confirmation (%s) and %s", len(waiting), strings.Join(waiting, ", "), state),
+	d.cause(fmt.Sprintf("deletion confirmation is required for %s (%s) and %s", plural(len(waiting), "resource"), strings.Join(waiting, ", "), state),
 		fmt.Sprintf("status.resources with requiresDeletionConfirmation=true: %s", strings.Join(waiting, ", ")),
 		state)
 	d.fixes = append(d.fixes, Fix{

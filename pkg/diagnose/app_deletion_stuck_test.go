@@ -109,7 +109,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 				manages(argocd.ResourceStatus{Kind: "Secret", Namespace: "guestbook", Name: "creds", RequiresDeletionConfirmation: true}))),
 			want: []string{"app-deletion-stuck guestbook"},
 			wantText: []string{
-				"1 resources require deletion confirmation (Secret guestbook/creds) and annotation argocd.argoproj.io/deletion-approved is absent",
+				"deletion confirmation is required for 1 resource (Secret guestbook/creds) and annotation argocd.argoproj.io/deletion-approved is absent",
 				"annotate applications.argoproj.io guestbook argocd.argoproj.io/deletion-approved=2026-11-25T10:00:00Z --overwrite",
 			},
 			wantFixes: []string{"approve-deletion", "remove-finalizers"},

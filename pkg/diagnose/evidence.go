@@ -17,3 +17,11 @@ func conditionEvidence(c argocd.ApplicationCondition) string {
 	}
 	return fmt.Sprintf("condition %s since %s: %s", c.Type, formatTime(c.LastTransitionTime.Time), c.Message)
 }
+
+// plural counts things in English: "1 pod", "2 pods".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

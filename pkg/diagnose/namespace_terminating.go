@@ -126,7 +126,7 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 		for _, k := range kindOrder {
 			counts = append(counts, fmt.Sprintf("%d %s", kinds[k], k))
 		}
-		c := fmt.Sprintf("%d objects remain (%s)", len(sorted), strings.Join(counts, ", "))
+		c := fmt.Sprintf("%s remain (%s)", plural(len(sorted), "object"), strings.Join(counts, ", "))
 		if len(heldOrder) > 0 {
 			c += " held by finalizers " + strings.Join(heldOrder, ", ")
 		}

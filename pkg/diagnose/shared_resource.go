@@ -83,8 +83,8 @@ func checkSharedResource(s *Snapshot) []Finding {
 		switch {
 		case len(shared) > 0:
 			sort.Strings(shared)
-			f.Summary = fmt.Sprintf("Application manages %d objects another Application also manages; each sync of one undoes the other: %s",
-				len(shared), strings.Join(shared, "; "))
+			f.Summary = fmt.Sprintf("Application manages %s another Application also manages; each sync of one undoes the other: %s",
+				plural(len(shared), "object"), strings.Join(shared, "; "))
 		default:
 			f.Summary = "Application manages an object another Application also manages: " + conds[0].Message
 		}

@@ -154,7 +154,7 @@ func stalePodsFinding(s *Snapshot, app *argocd.Application, stale []stalePod) Fi
 				"A forced delete does not remove finalizers"))
 		}
 	}
-	f.Summary = fmt.Sprintf("%d pods of the app's workloads are stuck Terminating past their grace period: %s", len(stale), strings.Join(names, ", "))
+	f.Summary = fmt.Sprintf("%s of the app's workloads are stuck Terminating past their grace period: %s", plural(len(stale), "pod"), strings.Join(names, ", "))
 	var force []Fix
 	for _, ns := range nsOrder {
 		pods := byNamespace[ns]
