@@ -151,7 +151,7 @@ func deletionManagedCauses(s *Snapshot, app *argocd.Application, d *deletionDiag
 		if r.Hook {
 			continue
 		}
-		obj, known := s.LiveObject(r)
+		obj, known := s.LiveObject(app, r)
 		if !known {
 			notRead++
 			continue
@@ -243,7 +243,7 @@ func deletionHookCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnos
 	var hooks []string
 	for _, r := range app.Status.Resources {
 		if r.Hook {
-			hooks = append(hooks, hookState(s, r))
+			hooks = append(hooks, hookState(s, app, r))
 		}
 	}
 	hookList := "no hook resource is listed in status.resources"
@@ -269,9 +269,9 @@ func deletionHookCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnos
 }
 
 // hookState describes a hook resource from its live object.
-func hookState(s *Snapshot, r argocd.ResourceStatus) string {
+func hookState(s *Snapshot, app *argocd.Application, r argocd.ResourceStatus) string {
 	ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String()
-	obj, known := s.LiveObject(r)
+	obj, known := s.LiveObject(app, r)
 	switch {
 	case !known:
 		return ref + " (not read)"
@@ -303,7 +303,7 @@ func removeAppFinalizersFix(s *Snapshot, app *argocd.Application) Fix {
 	var orphaned []string
 	notRead := 0
 	for _, r := range app.Status.Resources {
-		obj, known := s.LiveObject(r)
+		obj, known := s.LiveObject(app, r)
 		switch {
 		case !known:
 			notRead++

@@ -78,7 +78,7 @@ func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying 
 		}
 		f.Summary += fmt.Sprintf(", waiting for %s %s", m[1], label)
 		if r, ok := findResource(app, group, kind, name); ok {
-			if obj, known := s.LiveObject(r); known {
+			if obj, known := s.LiveObject(app, r); known {
 				ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 				if obj == nil {
 					f.Evidence = append(f.Evidence, fmt.Sprintf("%s does not exist", ref))

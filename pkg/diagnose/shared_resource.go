@@ -57,7 +57,7 @@ func checkSharedResource(s *Snapshot) []Finding {
 			ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 			shared = append(shared, fmt.Sprintf("%s (also in Application %s)", ref, strings.Join(others, ", ")))
 			line := fmt.Sprintf("%s is in status.resources of Applications %s", ref, strings.Join(owners[k], " and "))
-			if obj, _ := s.LiveObject(r); obj != nil {
+			if obj, _ := s.LiveObject(app, r); obj != nil {
 				if v := obj.GetAnnotations()[argocd.TrackingIDAnnotation]; v != "" {
 					line += fmt.Sprintf("; its %s is %s", argocd.TrackingIDAnnotation, v)
 				}

@@ -84,10 +84,12 @@ type DiscoveryFailure struct {
 	Error        string
 }
 
-// LiveObject returns the live object behind a status.resources entry.
-// known is false when its kind was not listed (remote cluster, forbidden).
-func (s *Snapshot) LiveObject(r argocd.ResourceStatus) (obj *unstructured.Unstructured, known bool) {
-	if !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
+// LiveObject returns the live object behind one of app's status.resources.
+// known is false when it could not be read: its kind was not listed
+// (forbidden, not served) or the app deploys to another cluster, whose
+// objects are out of reach even when the same kind was listed here.
+func (s *Snapshot) LiveObject(app *argocd.Application, r argocd.ResourceStatus) (obj *unstructured.Unstructured, known bool) {
+	if !isInCluster(app.Spec.Destination) || !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
 		return nil, false
 	}
 	return s.Live[LiveKey{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}], true

@@ -28,6 +28,10 @@ func checkStalePods(s *Snapshot) []Finding {
 	var findings []Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
+		if !isInCluster(app.Spec.Destination) {
+			// Its pods are on another cluster: same-named local pods are not its.
+			continue
+		}
 		namespaces := map[string]bool{}
 		managed := map[workloadKey]bool{}
 		for _, r := range app.Status.Resources {
@@ -98,20 +102,33 @@ func podWorkload(s *Snapshot, p *corev1.Pod, managed map[workloadKey]bool) strin
 				}
 			}
 		}
-		for k := range managed {
-			if k.Kind == up && k.Namespace == p.Namespace && strings.HasPrefix(o.Name, k.Name+"-") {
-				return fmt.Sprintf("%s %s of %s %s", o.Kind, o.Name, up, k.Name)
-			}
+		if k, ok := managedByPrefix(managed, p.Namespace, o.Name, func(kind string) bool { return kind == up }); ok {
+			return fmt.Sprintf("%s %s of %s %s", o.Kind, o.Name, up, k.Name)
 		}
 	}
 	if len(p.OwnerReferences) == 0 {
-		for k := range managed {
-			if k.Namespace == p.Namespace && k.Kind != "Pod" && strings.HasPrefix(p.Name, k.Name+"-") {
-				return fmt.Sprintf("%s %s (by name)", k.Kind, k.Name)
-			}
+		if k, ok := managedByPrefix(managed, p.Namespace, p.Name, func(kind string) bool { return kind != "Pod" }); ok {
+			return fmt.Sprintf("%s %s (by name)", k.Kind, k.Name)
 		}
 	}
 	return ""
+}
+
+// managedByPrefix finds the managed workload whose name, plus "-",
+// prefixes name (controllers name what they create after themselves). The
+// longest wins, so a pod of Deployment web-api is not taken for web's.
+func managedByPrefix(managed map[workloadKey]bool, namespace, name string, kindOK func(string) bool) (workloadKey, bool) {
+	var best workloadKey
+	found := false
+	for k := range managed {
+		if k.Namespace != namespace || !kindOK(k.Kind) || !strings.HasPrefix(name, k.Name+"-") {
+			continue
+		}
+		if !found || len(k.Name) > len(best.Name) || len(k.Name) == len(best.Name) && k.Kind < best.Kind {
+			best, found = k, true
+		}
+	}
+	return best, found
 }
 
 func stalePodsFinding(s *Snapshot, app *argocd.Application, stale []stalePod) Finding {

@@ -138,7 +138,7 @@ func requireLiveOfEveryApp(t *testing.T, s *diagnose.Snapshot, want int) {
 		t.Fatalf("read %d apps, want %d", len(s.Applications), want)
 	}
 	for _, app := range s.Applications {
-		obj, known := s.LiveObject(app.Status.Resources[0])
+		obj, known := s.LiveObject(&app, app.Status.Resources[0])
 		if !known || obj == nil {
 			t.Fatalf("live ConfigMap of %s not read", app.Name)
 		}
