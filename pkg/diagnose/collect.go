@@ -112,7 +112,11 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *probl
 		for i := range projects {
 			p, err := argocd.DecodeAppProject(&projects[i])
 			if err != nil {
-				return err
+				// Keep its name: the project exists, whatever its spec holds.
+				log.add(ReadProblem{Verb: "decode", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error()})
+				p = argocd.AppProject{}
+				p.Name, p.Namespace = projects[i].GetName(), projects[i].GetNamespace()
+				p.DeletionTimestamp, p.Finalizers = projects[i].GetDeletionTimestamp(), projects[i].GetFinalizers()
 			}
 			s.Projects = append(s.Projects, p)
 		}

@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
 // collectNamespaces reads the namespaces (all of them, or those of the
@@ -72,6 +74,17 @@ func CollectNamespace(ctx context.Context, c Clients, name string, opts CollectO
 	if err := collectInstallation(ctx, c, s, log); err != nil {
 		return nil, nil, err
 	}
+	// Every app, to say which one manages each object left in the namespace.
+	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource), metav1.ListOptions{})
+	switch {
+	case apierrors.IsForbidden(err):
+		log.add(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(),
+			Skipped: []string{"namespace-terminating (which Application manages each object)"}})
+	case err != nil && !apierrors.IsNotFound(err):
+		return nil, nil, fmt.Errorf("list Applications in all namespaces: %w", err)
+	default:
+		s.AllApplications = decodeApplications(list, log)
+	}
 	if ns.DeletionTimestamp != nil {
 		if err := collectNamespaceContents(ctx, c, s, []string{name}, log); err != nil {
 			return nil, nil, err
@@ -121,6 +134,7 @@ func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, names
 		}
 	}
 	s.NamespaceContents = map[string][]unstructured.Unstructured{}
+	s.NamespaceUnread = map[string][]string{}
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
@@ -128,9 +142,15 @@ func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, names
 		for _, gvr := range resources {
 			g.Go(func() error {
 				items, err := listAll(ctx, c.Dynamic.Resource(gvr).Namespace(ns), metav1.ListOptions{})
-				if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
+				if apierrors.IsNotFound(err) {
+					return nil // the kind went away since discovery: nothing of it remains
+				}
+				if apierrors.IsForbidden(err) || apierrors.IsMethodNotSupported(err) {
 					log.add(ReadProblem{Verb: "list", Resource: gvr.GroupResource().String(), Namespace: ns, Error: err.Error(),
 						Skipped: []string{"namespace-terminating (its objects of this kind)"}})
+					mu.Lock()
+					defer mu.Unlock()
+					s.NamespaceUnread[ns] = append(s.NamespaceUnread[ns], gvr.GroupResource().String())
 					return nil
 				}
 				if err != nil {

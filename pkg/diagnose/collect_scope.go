@@ -7,6 +7,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
@@ -30,11 +31,21 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 	if _, err := labels.Parse(sel.Selector); err != nil {
 		return nil, nil, &BadSelectorError{Selector: sel.Selector, Err: err}
 	}
+	// The whole-cluster view lists every app, so that checks across apps
+	// (shared objects, who manages what in a stuck namespace) see them all.
+	log := &problemLog{}
 	ns := sel.Namespace
-	if sel.AllNamespaces {
+	if sel.AllNamespaces || sel.WholeCluster {
 		ns = metav1.NamespaceAll
 	}
-	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(ns), metav1.ListOptions{})
+	apps := c.Dynamic.Resource(argocd.ApplicationsResource)
+	list, err := listAll(ctx, apps.Namespace(ns), metav1.ListOptions{})
+	if apierrors.IsForbidden(err) && !sel.AllNamespaces && ns != sel.Namespace {
+		log.add(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(),
+			Skipped: []string{"Applications outside namespace " + sel.Namespace}})
+		ns = sel.Namespace
+		list, err = listAll(ctx, apps.Namespace(ns), metav1.ListOptions{})
+	}
 	if apierrors.IsNotFound(err) {
 		return nil, nil, &NotInstalledError{}
 	}
@@ -43,19 +54,33 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 	}
 	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace}
 	selector, _ := labels.Parse(sel.Selector)
-	for i := range list {
-		app, err := argocd.DecodeApplication(&list[i])
-		if err != nil {
-			return nil, nil, err
+	s.AllApplications = decodeApplications(list, log)
+	for _, app := range s.AllApplications {
+		if !sel.AllNamespaces && app.Namespace != sel.Namespace {
+			continue
 		}
-		s.AllApplications = append(s.AllApplications, app)
 		if !selector.Matches(labels.Set(app.Labels)) || sel.Project != "" && projectName(&app) != sel.Project {
 			continue
 		}
 		s.Applications = append(s.Applications, app)
 	}
 	problems, err := collectAround(ctx, c, s, sel.AllNamespaces || sel.WholeCluster)
-	return s, problems, err
+	return s, append(log.problems, problems...), err
+}
+
+// decodeApplications decodes what it can: one malformed Application is
+// reported and skipped, not a reason to diagnose nothing.
+func decodeApplications(list []unstructured.Unstructured, log *problemLog) []argocd.Application {
+	apps := make([]argocd.Application, 0, len(list))
+	for i := range list {
+		app, err := argocd.DecodeApplication(&list[i])
+		if err != nil {
+			log.add(ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Namespace: list[i].GetNamespace(), Error: err.Error()})
+			continue
+		}
+		apps = append(apps, app)
+	}
+	return apps
 }
 
 // BadSelectorError is a malformed -l value.

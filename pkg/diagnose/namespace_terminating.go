@@ -72,9 +72,17 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 
 	contents, read := s.NamespaceContents[ns.Name]
 	read = read || s.NamespaceContents != nil
+	unread := s.NamespaceUnread[ns.Name]
+	if len(unread) > 0 {
+		sort.Strings(unread)
+		f.Evidence = append(f.Evidence, "not listed (forbidden): "+strings.Join(unread, ", "))
+		causes = append(causes, fmt.Sprintf("%s could not be listed, so what remains of them is unknown", plural(len(unread), "resource type")))
+	}
 	switch {
 	case !read:
 		causes = append(causes, "its remaining contents were not read")
+	case len(contents) == 0 && len(unread) > 0:
+		// Nothing seen is not nothing there.
 	case len(contents) == 0 && len(specFinalizers) == 0 && len(ns.Finalizers) > 0:
 		// The namespace controller is done; the Namespace's own finalizers hold it.
 		causes = append(causes, fmt.Sprintf("nothing remains in it; its own metadata.finalizers %s hold it", formatFinalizers(ns.Finalizers)))
@@ -137,7 +145,7 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 	f.Fixes = append(f.Fixes, apiFixes...)
 	f.Fixes = append(f.Fixes, objectFixes...)
 	f.Fixes = append(f.Fixes, appFixes...)
-	if read && len(contents) == 0 && len(specFinalizers) > 0 {
+	if read && len(contents) == 0 && len(unread) == 0 && len(specFinalizers) > 0 {
 		risk := "medium"
 		desc := fmt.Sprintf("nothing remains in namespace %s: clear its spec.finalizers through the finalize subresource (patching metadata.finalizers does nothing for them)", ns.Name)
 		if len(s.DiscoveryFailures) > 0 {

@@ -87,6 +87,17 @@ func TestCheckNamespaceTerminating(t *testing.T) {
 			wantFixes: []string{"delete-apiservice", "finalize-namespace"},
 		},
 		{
+			name: "some kinds forbidden: nothing seen is not nothing there",
+			snapshot: func() *Snapshot {
+				s := snap(terminating("team-a", 10*time.Minute), map[string][]unstructured.Unstructured{})
+				s.NamespaceUnread = map[string][]string{"team-a": {"secrets"}}
+				return s
+			}(),
+			want:     []string{"namespace-terminating team-a"},
+			wantText: []string{"1 resource type could not be listed", "not listed (forbidden): secrets"},
+			notText:  []string{"finalize-namespace", "nothing remains"},
+		},
+		{
 			name:     "contents not read: no finalize",
 			snapshot: snap(terminating("team-a", 10*time.Minute), nil),
 			want:     []string{"namespace-terminating team-a"},

@@ -46,6 +46,9 @@ type Snapshot struct {
 	// NamespaceContents are the objects left in each Terminating namespace,
 	// found through discovery of every namespaced, listable kind.
 	NamespaceContents map[string][]unstructured.Unstructured
+	// NamespaceUnread are the resources of each Terminating namespace that
+	// could not be listed (forbidden): "nothing remains" cannot be said then.
+	NamespaceUnread map[string][]string
 	// DiscoveryFailures are API groups whose discovery failed (for example
 	// an unavailable APIService): the namespace controller cannot finish a
 	// namespace while one exists.
