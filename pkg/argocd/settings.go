@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -23,17 +22,27 @@ const (
 // Settings are the argocd-cm values that change what argofix concludes.
 type Settings struct {
 	// Found is false when argocd-cm does not exist; the defaults then apply.
-	Found               bool
-	InClusterEnabled    bool
-	InstanceLabelKey    string
-	TrackingMethod      string
-	ReconciliationAfter time.Duration
-	// Raw keeps every key, for checks that read customisations.
-	Raw map[string]string
+	Found            bool
+	InClusterEnabled bool
+	InstanceLabelKey string
+	TrackingMethod   string
+	// ParamsRead is false when argocd-cmd-params-cm could not be read
+	// (forbidden): ApplicationNamespaces is then unknown, not empty.
+	ParamsRead bool
 	// ApplicationNamespaces are the patterns of application.namespaces in
 	// argocd-cmd-params-cm: namespaces besides the control namespace whose
 	// Applications the controller reconciles.
 	ApplicationNamespaces []string
+}
+
+// ConfigError is a malformed value in one of Argo CD's ConfigMaps. It is
+// not guessed around: a guess would make every later conclusion suspect.
+type ConfigError struct {
+	Namespace, Name, Key, Value, Want string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("ConfigMap %s/%s: %s is %q, want %s; fix the value (Argo CD misreads it too)", e.Namespace, e.Name, e.Key, e.Value, e.Want)
 }
 
 // ReconcilesNamespace tells whether the controller of controlNamespace
@@ -72,29 +81,25 @@ func (s *Settings) ReadCmdParams(cm *corev1.ConfigMap) {
 // DefaultSettings are Argo CD's defaults when argocd-cm sets nothing.
 func DefaultSettings() Settings {
 	return Settings{
-		InClusterEnabled:    true,
-		InstanceLabelKey:    DefaultInstanceKey,
-		ReconciliationAfter: 120 * time.Second,
-		Raw:                 map[string]string{},
+		InClusterEnabled: true,
+		InstanceLabelKey: DefaultInstanceKey,
 	}
 }
 
-// SettingsFromConfigMap reads argocd-cm. A malformed value is an error that
-// names the key, because a guess would make every later conclusion suspect.
+// SettingsFromConfigMap reads argocd-cm. A malformed value is a *ConfigError.
 func SettingsFromConfigMap(cm *corev1.ConfigMap) (Settings, error) {
 	s := DefaultSettings()
 	if cm == nil {
 		return s, nil
 	}
 	s.Found = true
-	for k, v := range cm.Data {
-		s.Raw[k] = v
+	bad := func(key, want string) error {
+		return &ConfigError{Namespace: cm.Namespace, Name: cm.Name, Key: key, Value: cm.Data[key], Want: want}
 	}
-	where := fmt.Sprintf("ConfigMap %s/%s", cm.Namespace, cm.Name)
 	if v, ok := cm.Data["cluster.inClusterEnabled"]; ok && v != "" {
 		enabled, err := strconv.ParseBool(v)
 		if err != nil {
-			return s, fmt.Errorf("%s: cluster.inClusterEnabled is %q, want true or false", where, v)
+			return s, bad("cluster.inClusterEnabled", "true or false")
 		}
 		s.InClusterEnabled = enabled
 	}
@@ -106,15 +111,8 @@ func SettingsFromConfigMap(cm *corev1.ConfigMap) (Settings, error) {
 		case "label", "annotation", "annotation+label":
 			s.TrackingMethod = v
 		default:
-			return s, fmt.Errorf("%s: application.resourceTrackingMethod is %q, want label, annotation or annotation+label", where, v)
+			return s, bad("application.resourceTrackingMethod", "label, annotation or annotation+label")
 		}
-	}
-	if v := cm.Data["timeout.reconciliation"]; v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return s, fmt.Errorf("%s: timeout.reconciliation is %q, want a duration such as 180s", where, v)
-		}
-		s.ReconciliationAfter = d
 	}
 	return s, nil
 }

@@ -3,7 +3,6 @@ package argocd
 import (
 	"strings"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -23,12 +22,9 @@ func TestSettingsFromConfigMap(t *testing.T) {
 			return !s.Found && s.InClusterEnabled && s.InstanceLabelKey == DefaultInstanceKey
 		}, ""},
 		{"in-cluster disabled", cm(map[string]string{"cluster.inClusterEnabled": "false"}), func(s Settings) bool { return s.Found && !s.InClusterEnabled }, ""},
-		{"custom label and timeout", cm(map[string]string{"application.instanceLabelKey": "argocd.argoproj.io/instance", "timeout.reconciliation": "10s"}),
-			func(s Settings) bool {
-				return s.InstanceLabelKey == "argocd.argoproj.io/instance" && s.ReconciliationAfter == 10*time.Second
-			}, ""},
+		{"custom label; keys argofix does not read are not validated", cm(map[string]string{"application.instanceLabelKey": "argocd.argoproj.io/instance", "timeout.reconciliation": "3 minutes"}),
+			func(s Settings) bool { return s.InstanceLabelKey == "argocd.argoproj.io/instance" }, ""},
 		{"malformed bool", cm(map[string]string{"cluster.inClusterEnabled": "maybe"}), nil, `cluster.inClusterEnabled is "maybe"`},
-		{"malformed duration", cm(map[string]string{"timeout.reconciliation": "3 minutes"}), nil, `timeout.reconciliation is "3 minutes"`},
 		{"unknown tracking method", cm(map[string]string{"application.resourceTrackingMethod": "uid"}), nil, "resourceTrackingMethod"},
 	}
 	for _, tt := range tests {

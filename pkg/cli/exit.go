@@ -10,6 +10,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )
 
@@ -60,9 +61,10 @@ func explainReadError(err error, kubeContext string) error {
 	var notInstalled *diagnose.NotInstalledError
 	var nsNotFound *diagnose.NamespaceNotFoundError
 	var badSelector *diagnose.BadSelectorError
+	var badConfig *argocd.ConfigError
 	var status apierrors.APIStatus
 	switch {
-	case errors.As(err, &notFound), errors.As(err, &nsNotFound), errors.As(err, &badSelector):
+	case errors.As(err, &notFound), errors.As(err, &nsNotFound), errors.As(err, &badSelector), errors.As(err, &badConfig):
 		return &ExitError{Code: ExitBadInput, Err: err}
 	case errors.As(err, &notInstalled):
 		return &ExitError{Code: ExitUnreadable, Err: err}

@@ -66,7 +66,7 @@ func appDeletionStuckFinding(s *Snapshot, app *argocd.Application) Finding {
 	notRead := deletionManagedCauses(s, app, d)
 	deletionConfirmationCause(s, app, d)
 	deletionHookCauses(s, app, d)
-	if !s.Settings.ReconcilesNamespace(s.ArgoCDNamespace, app.Namespace) {
+	if s.Settings.ParamsRead && !s.Settings.ReconcilesNamespace(s.ArgoCDNamespace, app.Namespace) {
 		d.cause(fmt.Sprintf("no application-controller reconciles Applications in namespace %s: it is not the control namespace %s and application.namespaces in %s does not list it",
 			app.Namespace, s.ArgoCDNamespace, argocd.CmdParamsConfigMap),
 			fmt.Sprintf("application.namespaces in %s/%s: %q", s.ArgoCDNamespace, argocd.CmdParamsConfigMap, strings.Join(s.Settings.ApplicationNamespaces, ",")))

@@ -178,6 +178,19 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 			wantFixes: []string{"remove-finalizers"},
 		},
 		{
+			name: "argocd-cmd-params-cm not readable: no claim about watched namespaces",
+			snapshot: func() *Snapshot {
+				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {
+					a.Namespace = "team-a"
+				}))
+				s.Settings.ParamsRead = false
+				return s
+			}(),
+			want:      []string{"app-deletion-stuck guestbook"},
+			notText:   []string{"no application-controller reconciles"},
+			wantFixes: []string{"remove-finalizers"},
+		},
+		{
 			name: "app in a namespace listed in application.namespaces",
 			snapshot: func() *Snapshot {
 				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {

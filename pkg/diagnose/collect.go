@@ -92,11 +92,16 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *probl
 	}
 	params, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
 	switch {
-	case apierrors.IsNotFound(err), apierrors.IsForbidden(err):
-		// Without it only the control namespace counts as watched, Argo CD's default.
+	case apierrors.IsForbidden(err):
+		log.add(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error(),
+			Skipped: []string{"app-deletion-stuck (whether a controller watches the app's namespace)"}})
+	case apierrors.IsNotFound(err):
+		// Without it only the control namespace is watched, Argo CD's default.
+		s.Settings.ParamsRead = true
 	case err != nil:
 		return fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.CmdParamsConfigMap, err)
 	default:
+		s.Settings.ParamsRead = true
 		s.Settings.ReadCmdParams(params)
 	}
 

@@ -31,11 +31,13 @@ func testProject(name string) argocd.AppProject {
 }
 
 func testSnapshot(apps ...argocd.Application) *Snapshot {
+	settings := argocd.DefaultSettings()
+	settings.ParamsRead = true
 	return &Snapshot{
 		Now:             testNow,
 		StuckAfter:      5 * time.Minute,
 		ArgoCDNamespace: "argocd",
-		Settings:        argocd.DefaultSettings(),
+		Settings:        settings,
 		Applications:    apps,
 		Projects:        []argocd.AppProject{testProject("default")},
 		ProjectsRead:    true,
