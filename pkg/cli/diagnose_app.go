@@ -38,10 +38,11 @@ func NewCmdDiagnoseApp(root *RootOptions) *cobra.Command {
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeAppNames(root),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
+			// Flags first: a typo must not wait for (or fail on) the cluster.
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := o.Validate(); err != nil {
+			if err := o.Complete(cmd, args); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())

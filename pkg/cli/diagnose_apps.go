@@ -50,10 +50,11 @@ func (o *DiagnoseAppsOptions) addFlags(cmd *cobra.Command) {
 
 // run is Complete, Validate and Run in order, for RunE.
 func (o *DiagnoseAppsOptions) run(cmd *cobra.Command) error {
-	if err := o.Complete(cmd); err != nil {
+	// Flags first: a typo must not wait for (or fail on) the cluster.
+	if err := o.Validate(); err != nil {
 		return err
 	}
-	if err := o.Validate(); err != nil {
+	if err := o.Complete(cmd); err != nil {
 		return err
 	}
 	return o.Run(cmd.Context())

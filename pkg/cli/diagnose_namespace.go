@@ -30,10 +30,11 @@ func NewCmdDiagnoseNamespace(root *RootOptions) *cobra.Command {
 		Example: `  kubectl argofix diagnose namespace payments-prd`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
+			// Flags first: a typo must not wait for (or fail on) the cluster.
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := o.Validate(); err != nil {
+			if err := o.Complete(cmd, args); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())

@@ -54,6 +54,10 @@ Terminating, why an app references a project that is gone, and more.`,
 	cmd.SetIn(streams.In)
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
+	cmd.PersistentPreRunE = func(*cobra.Command, []string) error {
+		_, err := o.UseColor() // a bad --color is bad input before anything runs
+		return err
+	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return badInput("%w\nSee '%s --help'.", err, c.CommandPath())
 	})

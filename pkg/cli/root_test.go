@@ -33,7 +33,9 @@ func TestBadFlagsAreBadInput(t *testing.T) {
 	for _, args := range [][]string{
 		{"diagnose", "app", "x", "--bogus"},
 		{"diagnose", "app"},
-		{"diagnose", "app", "x", "-o", "xml", "--kubeconfig", "/nonexistent"},
+		{"diagnose", "app", "x", "-o", "xml", "--server", "https://127.0.0.1:1"},
+		{"diagnose", "-A", "--fail-on", "sometimes", "--server", "https://127.0.0.1:1"},
+		{"diagnose", "namespace", "x", "--color", "rainbow", "--server", "https://127.0.0.1:1"},
 	} {
 		streams, _, _, _ := genericiooptions.NewTestIOStreams()
 		cmd := NewRootCmd(streams, BuildInfo{})

@@ -320,7 +320,7 @@ func removeAppFinalizersFix(s *Snapshot, app *argocd.Application) Fix {
 	}
 	desc := fmt.Sprintf("remove Argo CD's finalizers %s from the Application; the controller then deletes nothing", formatFinalizers(argo))
 	if len(orphaned) > 0 {
-		desc += fmt.Sprintf(": these %d live resources stay in the cluster, orphaned: %s; --force is needed because live resources exist", len(orphaned), strings.Join(orphaned, ", "))
+		desc += fmt.Sprintf(": these %d live resources stay in the cluster, orphaned: %s; delete them yourself afterwards if they should go", len(orphaned), strings.Join(orphaned, ", "))
 	} else {
 		desc += "; none of its resources is still live"
 	}

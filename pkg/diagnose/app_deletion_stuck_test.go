@@ -56,7 +56,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 				"metadata.deletionTimestamp 2026-11-25T09:50:00Z (10m ago), metadata.finalizers [resources-finalizer.argocd.argoproj.io]",
 				"the controller of example.com removes it",
 				`kubectl -n guestbook patch deployment.apps web --type json -p '[{"op":"test","path":"/metadata/finalizers","value":["example.com/hold"]},{"op":"remove","path":"/metadata/finalizers"}]'`,
-				"orphaned: Deployment.apps guestbook/web, ConfigMap guestbook/cfg; --force is needed",
+				"orphaned: Deployment.apps guestbook/web, ConfigMap guestbook/cfg; delete them yourself afterwards",
 				`kubectl -n argocd patch applications.argoproj.io guestbook --type json -p '[{"op":"test","path":"/metadata/finalizers","value":["resources-finalizer.argocd.argoproj.io"]},{"op":"remove","path":"/metadata/finalizers"}]'`,
 			},
 			notText:   []string{"allowEmpty", "no cause found"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -46,7 +47,9 @@ func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying 
 		Severity: SeverityWarning,
 		Object:   appRef(app),
 		Docs:     DocsURL("operation-stuck"),
-		Since:    &started,
+	}
+	if !op.StartedAt.IsZero() {
+		f.Since = &started
 	}
 	var why []string
 	if long {
@@ -57,7 +60,7 @@ func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying 
 	}
 	f.Summary = "Sync operation " + strings.Join(why, " and ")
 	f.Evidence = append(f.Evidence,
-		fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, formatTime(started)),
+		fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, startedText(op.StartedAt.Time)),
 		fmt.Sprintf("status.operationState.retryCount %d", op.RetryCount))
 	if op.Message != "" {
 		f.Evidence = append(f.Evidence, "status.operationState.message: "+op.Message)
@@ -193,4 +196,12 @@ func liveStateFacts(obj *unstructured.Unstructured) []string {
 func stringField(obj *unstructured.Unstructured, fields ...string) string {
 	v, _, _ := unstructured.NestedString(obj.Object, fields...)
 	return v
+}
+
+// startedText renders a start time that Argo CD may have left unset.
+func startedText(t time.Time) string {
+	if t.IsZero() {
+		return "(not set)"
+	}
+	return formatTime(t)
 }
