@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -56,7 +57,8 @@ func (o *RootOptions) clients() (diagnose.Clients, error) {
 }
 
 // argoCDNamespace returns --argocd-namespace, or the namespace where the
-// application-controller runs, or "argocd".
+// application-controller runs, or "argocd" (then noted as a guess, so that
+// an empty namespace is not taken for an installation without projects).
 func (o *RootOptions) argoCDNamespace(ctx context.Context, c diagnose.Clients) (string, error) {
 	if o.ArgoCDNamespace != "" {
 		return o.ArgoCDNamespace, nil
@@ -65,13 +67,18 @@ func (o *RootOptions) argoCDNamespace(ctx context.Context, c diagnose.Clients) (
 	switch {
 	case apierrors.IsForbidden(err):
 		// Users without cluster-wide pod access still get the default.
-		return DefaultArgoCDNamespace, nil
 	case err != nil:
 		return "", explainReadError(fmt.Errorf("look for the Argo CD application-controller: %w", err), o.kubeContext())
 	case len(pods.Items) > 0:
 		return pods.Items[0].Namespace, nil
 	}
+	o.argoCDNamespaceGuessed = true
 	return DefaultArgoCDNamespace, nil
+}
+
+// collectOptions are what every diagnose command passes to the collector.
+func (o *RootOptions) collectOptions(argoCDNamespace string, now time.Time, stuckAfter time.Duration) diagnose.CollectOptions {
+	return diagnose.CollectOptions{ArgoCDNamespace: argoCDNamespace, ArgoCDNamespaceGuessed: o.argoCDNamespaceGuessed, Now: now, StuckAfter: stuckAfter}
 }
 
 // completeClients fills in clients unless a test injected them, and

@@ -72,7 +72,7 @@ func (o *DiagnoseAppOptions) Validate() error {
 func (o *DiagnoseAppOptions) Run(ctx context.Context) error {
 	snap, problems, err := diagnose.CollectApp(ctx, o.Clients,
 		diagnose.AppTarget{Namespace: o.Namespace, Name: o.Name},
-		diagnose.CollectOptions{ArgoCDNamespace: o.ArgoCDNamespace, Now: o.Now(), StuckAfter: o.StuckAfter})
+		o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
 	if err != nil {
 		return explainReadError(err, o.Root.kubeContext())
 	}

@@ -82,7 +82,7 @@ func (o *DiagnoseAppsOptions) Validate() error {
 func (o *DiagnoseAppsOptions) Run(ctx context.Context) error {
 	snap, problems, err := diagnose.CollectApps(ctx, o.Clients, diagnose.AppSelector{
 		Namespace: o.Namespace, AllNamespaces: o.AllNamespaces, Selector: o.Selector, Project: o.Project, WholeCluster: o.WholeCluster,
-	}, diagnose.CollectOptions{ArgoCDNamespace: o.ArgoCDNamespace, Now: o.Now(), StuckAfter: o.StuckAfter})
+	}, o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
 	if err != nil {
 		return explainReadError(err, o.Root.kubeContext())
 	}

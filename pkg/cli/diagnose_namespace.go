@@ -58,7 +58,7 @@ func (o *DiagnoseNamespaceOptions) Validate() error { return o.validate() }
 // Run collects, checks and prints.
 func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {
 	snap, problems, err := diagnose.CollectNamespace(ctx, o.Clients, o.Name,
-		diagnose.CollectOptions{ArgoCDNamespace: o.ArgoCDNamespace, Now: o.Now(), StuckAfter: o.StuckAfter})
+		o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
 	if err != nil {
 		return explainReadError(err, o.Root.kubeContext())
 	}

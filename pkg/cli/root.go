@@ -27,6 +27,10 @@ type RootOptions struct {
 	Build           BuildInfo
 	// Getenv is injected so NO_COLOR is testable.
 	Getenv func(string) string
+
+	// argoCDNamespaceGuessed is set when no controller was found and
+	// "argocd" is only the default.
+	argoCDNamespaceGuessed bool
 }
 
 // NewRootCmd builds `kubectl argofix` and every subcommand.

@@ -39,8 +39,12 @@ type AppTarget struct {
 // CollectOptions say what to read and how to judge it.
 type CollectOptions struct {
 	ArgoCDNamespace string
-	Now             time.Time
-	StuckAfter      time.Duration
+	// ArgoCDNamespaceGuessed: no controller was found and ArgoCDNamespace
+	// is only the default; if it holds no Argo CD either, project checks
+	// stay silent instead of calling every project missing.
+	ArgoCDNamespaceGuessed bool
+	Now                    time.Time
+	StuckAfter             time.Duration
 }
 
 // listPageSize bounds each LIST response; big installations page through.
@@ -62,10 +66,11 @@ func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOp
 		return nil, nil, err
 	}
 	s := &Snapshot{
-		Now:             opts.Now,
-		StuckAfter:      opts.StuckAfter,
-		ArgoCDNamespace: opts.ArgoCDNamespace,
-		Applications:    []argocd.Application{app},
+		Now:                    opts.Now,
+		StuckAfter:             opts.StuckAfter,
+		ArgoCDNamespace:        opts.ArgoCDNamespace,
+		argoCDNamespaceGuessed: opts.ArgoCDNamespaceGuessed,
+		Applications:           []argocd.Application{app},
 	}
 	s.AllApplications = s.Applications
 	problems, err := collectAround(ctx, c, s, false)
@@ -124,6 +129,13 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *probl
 				p.DeletionTimestamp, p.Finalizers = projects[i].GetDeletionTimestamp(), projects[i].GetFinalizers()
 			}
 			s.Projects = append(s.Projects, p)
+		}
+		if s.argoCDNamespaceGuessed && !s.Settings.Found && len(s.Projects) == 0 {
+			// Nothing says Argo CD lives here: every project would look missing.
+			s.ProjectsRead = false
+			log.add(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: ns,
+				Error:   fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", ns),
+				Skipped: SkippedBy(NeedsProjects, Checks())})
 		}
 	}
 

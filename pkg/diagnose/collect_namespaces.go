@@ -68,7 +68,7 @@ func CollectNamespace(ctx context.Context, c Clients, name string, opts CollectO
 	if err != nil {
 		return nil, nil, fmt.Errorf("get namespace %q: %w", name, err)
 	}
-	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace,
+	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace, argoCDNamespaceGuessed: opts.ArgoCDNamespaceGuessed,
 		Namespaces: []corev1.Namespace{*ns}, NamespacesRead: true}
 	log := &problemLog{}
 	if err := collectInstallation(ctx, c, s, log); err != nil {

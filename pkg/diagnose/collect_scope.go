@@ -52,7 +52,8 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 	if err != nil {
 		return nil, nil, fmt.Errorf("list Applications%s: %w", inNamespace(ns), err)
 	}
-	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace}
+	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace,
+		argoCDNamespaceGuessed: opts.ArgoCDNamespaceGuessed}
 	selector, _ := labels.Parse(sel.Selector)
 	s.AllApplications = decodeApplications(list, log)
 	for _, app := range s.AllApplications {

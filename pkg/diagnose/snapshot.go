@@ -21,6 +21,8 @@ type Snapshot struct {
 	// argocd-cm live there.
 	ArgoCDNamespace string
 	Settings        argocd.Settings
+	// argoCDNamespaceGuessed: ArgoCDNamespace is only the default.
+	argoCDNamespaceGuessed bool
 
 	// Applications are the apps being diagnosed.
 	Applications []argocd.Application
