@@ -28,6 +28,8 @@ const (
 	ResourcesFinalizerBackground = "resources-finalizer.argocd.argoproj.io/background"
 	PreDeleteFinalizer           = "pre-delete-finalizer.argocd.argoproj.io"
 	PostDeleteFinalizer          = "post-delete-finalizer.argocd.argoproj.io"
+	// HookFinalizer is on hook resources, not on Applications.
+	HookFinalizer = "argocd.argoproj.io/hook-finalizer"
 )
 
 // Application is the part of argoproj.io/v1alpha1 Application argofix reads.
@@ -215,18 +217,22 @@ func (a *Application) HasCascadeFinalizer() bool {
 func (a *Application) ArgoFinalizers() []string {
 	var out []string
 	for _, f := range a.Finalizers {
-		if isArgoFinalizer(f) {
+		if IsArgoFinalizer(f) {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-func isArgoFinalizer(f string) bool {
-	for _, prefix := range []string{ResourcesFinalizer, PreDeleteFinalizer, PostDeleteFinalizer} {
-		if f == prefix || strings.HasPrefix(f, prefix+"/") {
-			return true
-		}
-	}
-	return false
+// IsArgoFinalizer tells whether the application-controller owns a
+// finalizer: the resources, pre-delete or post-delete finalizer, or one of
+// their /variants.
+func IsArgoFinalizer(f string) bool {
+	return IsFinalizerOf(f, ResourcesFinalizer) || IsFinalizerOf(f, PreDeleteFinalizer) || IsFinalizerOf(f, PostDeleteFinalizer)
+}
+
+// IsFinalizerOf tells whether f is base or one of its /variants
+// (resources-finalizer.argocd.argoproj.io/foreground, .../cleanup).
+func IsFinalizerOf(f, base string) bool {
+	return f == base || strings.HasPrefix(f, base+"/")
 }

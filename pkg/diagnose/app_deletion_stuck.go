@@ -253,9 +253,9 @@ func deletionHookCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnos
 	for _, fin := range app.Finalizers {
 		var which string
 		switch {
-		case fin == argocd.PreDeleteFinalizer || strings.HasPrefix(fin, argocd.PreDeleteFinalizer+"/"):
+		case argocd.IsFinalizerOf(fin, argocd.PreDeleteFinalizer):
 			which = "PreDelete"
-		case fin == argocd.PostDeleteFinalizer || strings.HasPrefix(fin, argocd.PostDeleteFinalizer+"/"):
+		case argocd.IsFinalizerOf(fin, argocd.PostDeleteFinalizer):
 			which = "PostDelete"
 		default:
 			continue

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
 // Finalizers that Kubernetes itself owns, with who removes them and when.
@@ -16,7 +18,7 @@ var finalizerOwners = map[string]string{
 	"orphan":                       "the garbage collector removes it after orphaning the dependents",
 	"kubernetes":                   "the namespace controller removes it once the namespace is empty",
 	"customresourcecleanup.apiextensions.k8s.io":    "kube-apiserver removes it once every instance of the CRD is deleted",
-	"argocd.argoproj.io/hook-finalizer":             "the Argo CD application-controller removes it when the hook has run",
+	argocd.HookFinalizer:                            "the Argo CD application-controller removes it when the hook has run",
 	"resources-finalizer.argocd.argoproj.io":        "the Argo CD application-controller removes it after deleting the app's resources (or, on an AppProject, once no app references it)",
 	"batch.kubernetes.io/job-tracking":              "the Job controller removes it once it has counted the Pod",
 	"service.kubernetes.io/load-balancer-cleanup":   "the cloud controller manager removes it after deleting the load balancer",
@@ -32,10 +34,8 @@ func finalizerOwner(f string) string {
 	if owner, ok := finalizerOwners[f]; ok {
 		return owner
 	}
-	for _, prefix := range []string{"resources-finalizer.argocd.argoproj.io", "pre-delete-finalizer.argocd.argoproj.io", "post-delete-finalizer.argocd.argoproj.io"} {
-		if f == prefix || strings.HasPrefix(f, prefix+"/") {
-			return "the Argo CD application-controller removes it when its deletion step is done"
-		}
+	if argocd.IsArgoFinalizer(f) {
+		return "the Argo CD application-controller removes it when its deletion step is done"
 	}
 	if domain, _, ok := strings.Cut(f, "/"); ok && strings.Contains(domain, ".") {
 		return fmt.Sprintf("the controller of %s removes it; it is not running or cannot finish", domain)
@@ -59,7 +59,7 @@ func foreignFinalizers(finalizers []string) []string {
 	var out, gc []string
 	for _, f := range finalizers {
 		switch {
-		case strings.Contains(f, "argoproj.io"):
+		case argocd.IsArgoFinalizer(f), f == argocd.HookFinalizer:
 		case f == metav1.FinalizerDeleteDependents || f == metav1.FinalizerOrphanDependents:
 			gc = append(gc, f)
 		default:
