@@ -38,8 +38,8 @@ func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces [
 			case apierrors.IsNotFound(err):
 				continue
 			case apierrors.IsForbidden(err):
-				log.add(ReadProblem{Verb: "get", Resource: "namespaces", Error: err.Error(), Skipped: []string{"namespace-terminating"}})
-				return nil
+				log.add(ReadProblem{Verb: "get", Resource: "namespaces", Namespace: name, Error: err.Error(), Skipped: []string{"namespace-terminating"}})
+				continue
 			case err != nil:
 				return fmt.Errorf("get namespace %q: %w", name, err)
 			}

@@ -29,15 +29,19 @@ func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []strin
 	for _, ns := range scopes {
 		pods, err := listPods(ctx, c, ns, "")
 		if apierrors.IsForbidden(err) {
+			// Keep what the other namespaces give; the report names this one.
 			log.add(ReadProblem{Verb: "list", Resource: "pods", Namespace: ns, Error: err.Error(), Skipped: []string{"stale-pods"}})
-			return nil
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("list pods%s: %w", inNamespace(ns), err)
 		}
 		s.Pods = append(s.Pods, pods...)
+		s.PodsRead = true
 	}
-	s.PodsRead = true
+	if !s.PodsRead {
+		return nil
+	}
 	for _, p := range s.Pods {
 		if p.DeletionTimestamp == nil {
 			continue
