@@ -85,11 +85,7 @@ func destinationMissingFinding(s *Snapshot, app *argocd.Application, problem str
 	}
 	for _, c := range app.Status.Conditions {
 		if isDestinationMessage(c.Message) {
-			f.Evidence = append(f.Evidence, conditionEvidence(c))
-			if f.Since == nil && c.LastTransitionTime != nil {
-				t := c.LastTransitionTime.Time
-				f.Since = &t
-			}
+			f.addCondition(c)
 		}
 	}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("spec.destination: server=%q name=%q namespace=%q", d.Server, d.Name, d.Namespace))

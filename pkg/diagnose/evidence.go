@@ -25,3 +25,12 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// addCondition quotes an Application condition as evidence; the first
+// condition with a time dates the finding.
+func (f *Finding) addCondition(c argocd.ApplicationCondition) {
+	f.Evidence = append(f.Evidence, conditionEvidence(c))
+	if f.Since == nil && c.LastTransitionTime != nil {
+		f.Since = timePtr(c.LastTransitionTime.Time)
+	}
+}

@@ -17,12 +17,9 @@ func checkOrphanedResources(s *Snapshot) []Finding {
 				Severity: SeverityInfo,
 				Object:   appRef(app),
 				Summary:  "Application's destination namespace holds resources no Argo CD app tracks: " + c.Message,
-				Evidence: []string{conditionEvidence(c)},
 				Docs:     DocsURL("orphaned-resources"),
 			}
-			if c.LastTransitionTime != nil {
-				f.Since = timePtr(c.LastTransitionTime.Time)
-			}
+			f.addCondition(c)
 			findings = append(findings, f)
 			break
 		}

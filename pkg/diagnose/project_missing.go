@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -48,11 +49,7 @@ func projectMissingFinding(s *Snapshot, app *argocd.Application, project string)
 	}
 	for _, c := range app.Status.Conditions {
 		if strings.Contains(c.Message, "project") && c.IsError() {
-			f.Evidence = append(f.Evidence, conditionEvidence(c))
-			if f.Since == nil && c.LastTransitionTime != nil {
-				t := c.LastTransitionTime.Time
-				f.Since = &t
-			}
+			f.addCondition(c)
 		}
 	}
 	if app.DeletionTimestamp != nil {
@@ -98,7 +95,9 @@ func projectMissingFinding(s *Snapshot, app *argocd.Application, project string)
 func projectManifest(s *Snapshot, app *argocd.Application, project string) (string, error) {
 	var repos []string
 	for _, src := range app.SourceList() {
-		repos = appendUnique(repos, src.RepoURL)
+		if src.RepoURL != "" && !slices.Contains(repos, src.RepoURL) {
+			repos = append(repos, src.RepoURL)
+		}
 	}
 	dest := map[string]string{"namespace": app.Spec.Destination.Namespace}
 	if dest["namespace"] == "" {
@@ -140,16 +139,4 @@ func projectManifest(s *Snapshot, app *argocd.Application, project string) (stri
 		return "", fmt.Errorf("render AppProject %s: %w", project, err)
 	}
 	return string(out), nil
-}
-
-func appendUnique(list []string, v string) []string {
-	if v == "" {
-		return list
-	}
-	for _, x := range list {
-		if x == v {
-			return list
-		}
-	}
-	return append(list, v)
 }

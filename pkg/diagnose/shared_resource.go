@@ -74,10 +74,7 @@ func checkSharedResource(s *Snapshot) []Finding {
 			Docs:     DocsURL("shared-resource"),
 		}
 		for _, c := range conds {
-			f.Evidence = append(f.Evidence, conditionEvidence(c))
-			if f.Since == nil && c.LastTransitionTime != nil {
-				f.Since = timePtr(c.LastTransitionTime.Time)
-			}
+			f.addCondition(c)
 		}
 		f.Evidence = append(f.Evidence, evidence...)
 		switch {

@@ -76,11 +76,8 @@ func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.Appl
 		summary = append(summary, s)
 	}
 	for _, c := range conds {
-		f.Evidence = append(f.Evidence, conditionEvidence(c))
+		f.addCondition(c)
 		summary = append(summary, c.Type+": "+c.Message)
-		if f.Since == nil && c.LastTransitionTime != nil {
-			f.Since = timePtr(c.LastTransitionTime.Time)
-		}
 	}
 	f.Summary = "Application " + strings.Join(summary, "; ")
 	return f
