@@ -69,8 +69,14 @@ func (f *ReportFlags) threshold() diagnose.Severity {
 	return diagnose.Severity(f.FailOn)
 }
 
-// printReport prints and turns findings above --fail-on into exit 1.
-func printReport(root *RootOptions, f *ReportFlags, r diagnose.Report) error {
+// reportDiagnosis is the end every diagnose command shares: explain a read
+// that failed, else run the checks over the Snapshot, print the report and
+// turn findings above --fail-on into exit 1.
+func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *diagnose.Snapshot, problems []diagnose.ReadProblem, err error) error {
+	if err != nil {
+		return explainReadError(err, root.kubeContext())
+	}
+	r := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
 	useColor, err := root.UseColor()
 	if err != nil {
 		return err

@@ -73,11 +73,7 @@ func (o *DiagnoseAppOptions) Run(ctx context.Context) error {
 	snap, problems, err := diagnose.CollectApp(ctx, o.Clients,
 		diagnose.AppTarget{Namespace: o.Namespace, Name: o.Name},
 		o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
-	if err != nil {
-		return explainReadError(err, o.Root.kubeContext())
-	}
-	report := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
-	return printReport(o.Root, &o.ReportFlags, report)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, problems, err)
 }
 
 // completeAppNames offers the Applications of the namespace being used.

@@ -83,9 +83,5 @@ func (o *DiagnoseAppsOptions) Run(ctx context.Context) error {
 	snap, problems, err := diagnose.CollectApps(ctx, o.Clients, diagnose.AppSelector{
 		Namespace: o.Namespace, AllNamespaces: o.AllNamespaces, Selector: o.Selector, Project: o.Project, WholeCluster: o.WholeCluster,
 	}, o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
-	if err != nil {
-		return explainReadError(err, o.Root.kubeContext())
-	}
-	report := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
-	return printReport(o.Root, &o.ReportFlags, report)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, problems, err)
 }

@@ -59,9 +59,5 @@ func (o *DiagnoseNamespaceOptions) Validate() error { return o.validate() }
 func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {
 	snap, problems, err := diagnose.CollectNamespace(ctx, o.Clients, o.Name,
 		o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
-	if err != nil {
-		return explainReadError(err, o.Root.kubeContext())
-	}
-	report := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
-	return printReport(o.Root, &o.ReportFlags, report)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, problems, err)
 }
