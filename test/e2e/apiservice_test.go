@@ -12,8 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
-
-	"github.com/argofix/kubectl-argofix/test/controlplane"
 )
 
 // TestUnavailableAPIServiceIsAFinding registers an aggregated API whose
@@ -25,18 +23,7 @@ func TestUnavailableAPIServiceIsAFinding(t *testing.T) {
 	needPlugin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cp, err := controlplane.Start(ctx, controlplane.Options{Bare: true, KeepOnFailure: t.Failed, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping control plane: %v", err)
-		}
-	})
-	if err := cp.InstallCRDsOnly(ctx); err != nil {
-		t.Fatal(err)
-	}
+	cp := startBarePlane(ctx, t, true)
 	dyn := dynamic.NewForConfigOrDie(cp.RESTConfig())
 	apiService := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",

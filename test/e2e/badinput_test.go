@@ -46,15 +46,7 @@ func TestArgoCDNotInstalled(t *testing.T) {
 	needPlugin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	bare, err := controlplane.Start(ctx, controlplane.Options{Bare: true, KeepOnFailure: t.Failed, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := bare.Stop(); err != nil {
-			t.Errorf("stopping bare control plane: %v", err)
-		}
-	})
+	bare := startBarePlane(ctx, t, false)
 	res := runPlugin(t, "--kubeconfig", bare.AdminKubeconfig, "--argocd-namespace", "argocd",
 		"diagnose", "app", "guestbook", "-n", "argocd", "-o", "json")
 	wantExit(t, res, 3, "Argo CD does not seem to be installed in this cluster (no applications.argoproj.io)")

@@ -12,8 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
-
-	"github.com/argofix/kubectl-argofix/test/controlplane"
 )
 
 // TestCRDTerminating half-uninstalls Argo CD on a control plane of its own
@@ -25,18 +23,7 @@ func TestCRDTerminating(t *testing.T) {
 	needPlugin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cp, err := controlplane.Start(ctx, controlplane.Options{Bare: true, KeepOnFailure: t.Failed, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping control plane: %v", err)
-		}
-	})
-	if err := cp.InstallCRDsOnly(ctx); err != nil {
-		t.Fatal(err)
-	}
+	cp := startBarePlane(ctx, t, true)
 	kube, err := cp.Clientset()
 	if err != nil {
 		t.Fatal(err)
