@@ -31,8 +31,8 @@ func checkProjectDeleting(s *Snapshot) []Finding {
 			ID:       "project-deleting",
 			Severity: SeverityWarning,
 			Object:   appRef(app),
-			Summary: fmt.Sprintf("AppProject %s is being deleted while %d Applications still reference it; Argo CD removes the project's finalizer only once no Application references it, so the project stays until these apps are deleted or moved to another project (spec.project); a deletion cannot be cancelled",
-				project.Name, len(refs)),
+			Summary: fmt.Sprintf("AppProject %s is being deleted while %s still reference it; Argo CD removes the project's finalizer only once no Application references it, so the project stays until these apps are deleted or moved to another project (spec.project); a deletion cannot be cancelled",
+				project.Name, plural(len(refs), "Application")),
 			Evidence: []string{
 				fmt.Sprintf("AppProject %s/%s: metadata.deletionTimestamp %s, metadata.finalizers %s",
 					project.Namespace, project.Name, formatTime(deleted), formatFinalizers(project.Finalizers)),

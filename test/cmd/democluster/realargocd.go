@@ -66,8 +66,13 @@ func createRealApps(ctx context.Context, cp *controlplane.ControlPlane, root, di
 	if err != nil {
 		return err
 	}
+	// The repositories of an earlier demo belong to a cluster that is gone.
+	gitDir := filepath.Join(dir, "git")
+	if err := os.RemoveAll(gitDir); err != nil {
+		return fmt.Errorf("remove the previous demo's repositories: %w", err)
+	}
 	for _, a := range realApps {
-		repo, err := realargocd.NewRepoFromDir(ctx, filepath.Join(root, "test", "scenarios", a.repo, "repo"), filepath.Join(dir, "git", a.spec.Name))
+		repo, err := realargocd.NewRepoFromDir(ctx, filepath.Join(root, "test", "scenarios", a.repo, "repo"), filepath.Join(gitDir, a.spec.Name))
 		if err != nil {
 			return err
 		}
