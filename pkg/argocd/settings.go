@@ -26,9 +26,6 @@ type Settings struct {
 	InClusterEnabled bool
 	InstanceLabelKey string
 	TrackingMethod   string
-	// ParamsRead is false when argocd-cmd-params-cm could not be read
-	// (forbidden): ApplicationNamespaces is then unknown, not empty.
-	ParamsRead bool
 	// ApplicationNamespaces are the patterns of application.namespaces in
 	// argocd-cmd-params-cm: namespaces besides the control namespace whose
 	// Applications the controller reconciles.

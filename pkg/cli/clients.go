@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/discovery"
@@ -12,8 +14,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC kubeconfigs
 	"k8s.io/client-go/rest"
-
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )
 
 // Reads run concurrently; client-go's default of 5 QPS would serialise them.
@@ -26,10 +26,10 @@ const (
 const DefaultArgoCDNamespace = "argocd"
 
 // clients builds the API clients from the kubeconfig flags.
-func (o *RootOptions) clients() (diagnose.Clients, error) {
+func (o *RootOptions) clients() (snapshot.Clients, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
-		return diagnose.Clients{}, badInput("load kubeconfig: %w", err)
+		return snapshot.Clients{}, badInput("load kubeconfig: %w", err)
 	}
 	cfg.QPS, cfg.Burst = clientQPS, clientBurst
 	// Listing every kind of a namespace touches deprecated APIs (v1
@@ -37,56 +37,64 @@ func (o *RootOptions) clients() (diagnose.Clients, error) {
 	cfg.WarningHandler = rest.NoWarnings{}
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		return diagnose.Clients{}, badInput("create Kubernetes client: %w", err)
+		return snapshot.Clients{}, badInput("create Kubernetes client: %w", err)
 	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
-		return diagnose.Clients{}, badInput("create dynamic client: %w", err)
+		return snapshot.Clients{}, badInput("create dynamic client: %w", err)
 	}
 	mapper, err := o.ConfigFlags.ToRESTMapper()
 	if err != nil {
-		return diagnose.Clients{}, badInput("create REST mapper: %w", err)
+		return snapshot.Clients{}, badInput("create REST mapper: %w", err)
 	}
 	// Uncached: a stuck namespace needs today's view of which API groups
 	// fail, and the disk cache would hide a group that went unavailable.
 	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
-		return diagnose.Clients{}, badInput("create discovery client: %w", err)
+		return snapshot.Clients{}, badInput("create discovery client: %w", err)
 	}
-	return diagnose.Clients{Kube: kube, Dynamic: dyn, Mapper: mapper, Discovery: disco}, nil
+	return snapshot.Clients{Kube: kube, Dynamic: dyn, Mapper: mapper, Discovery: disco}, nil
+}
+
+// argoCD is the Argo CD installation a command works on.
+type argoCD struct {
+	Namespace string
+	// Guessed: no controller was found and Namespace is only the default,
+	// so that an empty namespace is not taken for an installation without
+	// projects.
+	Guessed bool
 }
 
 // argoCDNamespace returns --argocd-namespace, or the namespace where the
-// application-controller runs, or "argocd" (then noted as a guess, so that
-// an empty namespace is not taken for an installation without projects).
-func (o *RootOptions) argoCDNamespace(ctx context.Context, c diagnose.Clients) (string, error) {
+// application-controller runs, or "argocd" as a guess.
+func (o *RootOptions) argoCDNamespace(ctx context.Context, c snapshot.Clients) (argoCD, error) {
 	if o.ArgoCDNamespace != "" {
-		return o.ArgoCDNamespace, nil
+		return argoCD{Namespace: o.ArgoCDNamespace}, nil
 	}
-	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: diagnose.ControllerSelector, Limit: 1})
+	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector, Limit: 1})
 	switch {
 	case apierrors.IsForbidden(err):
 		// Users without cluster-wide pod access still get the default.
 	case err != nil:
-		return "", explainReadError(fmt.Errorf("look for the Argo CD application-controller: %w", err), o.kubeContext())
+		return argoCD{}, explainReadError(fmt.Errorf("look for the Argo CD application-controller: %w", err), o.kubeContext())
 	case len(pods.Items) > 0:
-		return pods.Items[0].Namespace, nil
+		return argoCD{Namespace: pods.Items[0].Namespace}, nil
 	}
-	o.argoCDNamespaceGuessed = true
-	return DefaultArgoCDNamespace, nil
+	return argoCD{Namespace: DefaultArgoCDNamespace, Guessed: true}, nil
 }
 
 // collectOptions are what every diagnose command passes to the collector.
-func (o *RootOptions) collectOptions(argoCDNamespace string, now time.Time, stuckAfter time.Duration) diagnose.CollectOptions {
-	return diagnose.CollectOptions{ArgoCDNamespace: argoCDNamespace, ArgoCDNamespaceGuessed: o.argoCDNamespaceGuessed, Now: now, StuckAfter: stuckAfter}
+func (a argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot.CollectOptions {
+	return snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Now: now, StuckAfter: stuckAfter}
 }
 
 // completeClients fills in clients unless a test injected them, and
-// resolves the Argo CD namespace: what every command's Complete needs.
-func (o *RootOptions) completeClients(ctx context.Context, c *diagnose.Clients) (argoCDNamespace string, err error) {
+// resolves the Argo CD installation: what every command's Complete needs.
+func (o *RootOptions) completeClients(ctx context.Context, c *snapshot.Clients) (argoCD, error) {
 	if c.Dynamic == nil {
+		var err error
 		if *c, err = o.clients(); err != nil {
-			return "", err
+			return argoCD{}, err
 		}
 	}
 	return o.argoCDNamespace(ctx, *c)
@@ -94,9 +102,23 @@ func (o *RootOptions) completeClients(ctx context.Context, c *diagnose.Clients) 
 
 // appNamespace is where Applications are looked up: -n when given, else
 // the Argo CD namespace.
-func (o *RootOptions) appNamespace(argoCDNamespace string) string {
+func (o *RootOptions) appNamespace(a argoCD) string {
 	if ns := o.explicitNamespace(); ns != "" {
 		return ns
 	}
-	return argoCDNamespace
+	return a.Namespace
+}
+
+// validateCompleteRun runs kubectl's three steps in the order every command
+// needs: flags are checked before Complete, which contacts the cluster, so
+// that a typo is bad input at once, not a wait for (or an error from) an
+// unreachable cluster.
+func validateCompleteRun(validate, complete, run func() error) error {
+	if err := validate(); err != nil {
+		return err
+	}
+	if err := complete(); err != nil {
+		return err
+	}
+	return run()
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // NewCmdDiagnose builds `kubectl argofix diagnose`, the parent of the
@@ -41,16 +43,16 @@ type ReportFlags struct {
 }
 
 func (f *ReportFlags) addFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVarP(&f.Output, "output", "o", diagnose.OutputTable, "output format: "+strings.Join(diagnose.Formats, ", "))
-	cmd.Flags().StringVar(&f.FailOn, "fail-on", string(diagnose.SeverityError), "exit 1 when a finding is at or above this severity: error, warning, info or never")
+	cmd.Flags().StringVarP(&f.Output, "output", "o", report.OutputTable, "output format: "+strings.Join(report.Formats, ", "))
+	cmd.Flags().StringVar(&f.FailOn, "fail-on", string(report.SeverityError), "exit 1 when a finding is at or above this severity: error, warning, info or never")
 	cmd.Flags().DurationVar(&f.StuckAfter, "stuck-after", 5*time.Minute, "how long a deletion or operation may last before it counts as stuck")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(diagnose.Formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "never"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func (f *ReportFlags) validate() error {
-	if !slices.Contains(diagnose.Formats, f.Output) {
-		return badInput("--output must be one of %s, not %q", strings.Join(diagnose.Formats, ", "), f.Output)
+	if !slices.Contains(report.Formats, f.Output) {
+		return badInput("--output must be one of %s, not %q", strings.Join(report.Formats, ", "), f.Output)
 	}
 	if !slices.Contains([]string{"error", "warning", "info", "never"}, f.FailOn) {
 		return badInput("--fail-on must be error, warning, info or never, not %q", f.FailOn)
@@ -62,26 +64,26 @@ func (f *ReportFlags) validate() error {
 }
 
 // threshold is the severity --fail-on names; "" for never.
-func (f *ReportFlags) threshold() diagnose.Severity {
+func (f *ReportFlags) threshold() report.Severity {
 	if f.FailOn == "never" {
 		return ""
 	}
-	return diagnose.Severity(f.FailOn)
+	return report.Severity(f.FailOn)
 }
 
 // reportDiagnosis is the end every diagnose command shares: explain a read
 // that failed, else run the checks over the Snapshot, print the report and
 // turn findings above --fail-on into exit 1.
-func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *diagnose.Snapshot, problems []diagnose.ReadProblem, err error) error {
+func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot, err error) error {
 	if err != nil {
 		return explainReadError(err, root.kubeContext())
 	}
-	r := diagnose.NewReport(diagnose.Run(snap, diagnose.Checks()), problems)
+	r := report.NewReport(diagnose.Run(snap, diagnose.Checks()))
 	useColor, err := root.UseColor()
 	if err != nil {
 		return err
 	}
-	if err := diagnose.Print(root.Streams.Out, r, diagnose.PrintOptions{Format: f.Output, Color: useColor}); err != nil {
+	if err := report.Print(root.Streams.Out, r, report.PrintOptions{Format: f.Output, Color: useColor}); err != nil {
 		return fmt.Errorf("print report: %w", err)
 	}
 	if r.Fails(f.threshold()) {

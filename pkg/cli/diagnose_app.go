@@ -8,19 +8,19 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // DiagnoseAppOptions holds what `kubectl argofix diagnose app` needs to run.
 type DiagnoseAppOptions struct {
 	Root    *RootOptions
-	Clients diagnose.Clients
+	Clients snapshot.Clients
 	Now     func() time.Time
 	ReportFlags
 
-	Name            string
-	Namespace       string
-	ArgoCDNamespace string
+	Name      string
+	Namespace string
+	ArgoCD    argoCD
 }
 
 // NewCmdDiagnoseApp builds `kubectl argofix diagnose app NAME`.
@@ -38,14 +38,7 @@ func NewCmdDiagnoseApp(root *RootOptions) *cobra.Command {
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeAppNames(root),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Flags first: a typo must not wait for (or fail on) the cluster.
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
+			return validateCompleteRun(o.Validate, func() error { return o.Complete(cmd, args) }, func() error { return o.Run(cmd.Context()) })
 		},
 	}
 	o.addFlags(cmd)
@@ -56,10 +49,10 @@ func NewCmdDiagnoseApp(root *RootOptions) *cobra.Command {
 func (o *DiagnoseAppOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.Name = args[0]
 	var err error
-	if o.ArgoCDNamespace, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
+	if o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	o.Namespace = o.Root.appNamespace(o.ArgoCDNamespace)
+	o.Namespace = o.Root.appNamespace(o.ArgoCD)
 	return nil
 }
 
@@ -70,10 +63,10 @@ func (o *DiagnoseAppOptions) Validate() error {
 
 // Run collects, checks and prints.
 func (o *DiagnoseAppOptions) Run(ctx context.Context) error {
-	snap, problems, err := diagnose.CollectApp(ctx, o.Clients,
-		diagnose.AppTarget{Namespace: o.Namespace, Name: o.Name},
-		o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, problems, err)
+	snap, err := snapshot.CollectApp(ctx, o.Clients,
+		snapshot.AppTarget{Namespace: o.Namespace, Name: o.Name},
+		o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
 }
 
 // completeAppNames offers the Applications of the namespace being used.
@@ -88,9 +81,11 @@ func completeAppNames(root *RootOptions) cobra.CompletionFunc {
 		}
 		ns := root.explicitNamespace()
 		if ns == "" {
-			if ns, err = root.argoCDNamespace(cmd.Context(), c); err != nil {
+			a, err := root.argoCDNamespace(cmd.Context(), c)
+			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
+			ns = a.Namespace
 		}
 		list, err := c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(ns).List(cmd.Context(), metav1.ListOptions{})
 		if err != nil {

@@ -4,25 +4,24 @@ import (
 	"context"
 	"time"
 
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	"github.com/spf13/cobra"
-
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )
 
 // DiagnoseAppsOptions holds what `kubectl argofix diagnose apps` and the
 // bare `kubectl argofix diagnose` need to run.
 type DiagnoseAppsOptions struct {
 	Root    *RootOptions
-	Clients diagnose.Clients
+	Clients snapshot.Clients
 	Now     func() time.Time
 	ReportFlags
 
-	AllNamespaces   bool
-	Selector        string
-	Project         string
-	WholeCluster    bool
-	Namespace       string
-	ArgoCDNamespace string
+	AllNamespaces bool
+	Selector      string
+	Project       string
+	WholeCluster  bool
+	Namespace     string
+	ArgoCD        argoCD
 }
 
 // NewCmdDiagnoseApps builds `kubectl argofix diagnose apps`.
@@ -48,25 +47,18 @@ func (o *DiagnoseAppsOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.Project, "project", "", "only Applications of this AppProject")
 }
 
-// run is Complete, Validate and Run in order, for RunE.
+// run is Validate, Complete and Run, for RunE.
 func (o *DiagnoseAppsOptions) run(cmd *cobra.Command) error {
-	// Flags first: a typo must not wait for (or fail on) the cluster.
-	if err := o.Validate(); err != nil {
-		return err
-	}
-	if err := o.Complete(cmd); err != nil {
-		return err
-	}
-	return o.Run(cmd.Context())
+	return validateCompleteRun(o.Validate, func() error { return o.Complete(cmd) }, func() error { return o.Run(cmd.Context()) })
 }
 
 // Complete fills in the clients and namespaces.
 func (o *DiagnoseAppsOptions) Complete(cmd *cobra.Command) error {
 	var err error
-	if o.ArgoCDNamespace, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
+	if o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	o.Namespace = o.Root.appNamespace(o.ArgoCDNamespace)
+	o.Namespace = o.Root.appNamespace(o.ArgoCD)
 	return nil
 }
 
@@ -80,8 +72,8 @@ func (o *DiagnoseAppsOptions) Validate() error {
 
 // Run collects, checks and prints.
 func (o *DiagnoseAppsOptions) Run(ctx context.Context) error {
-	snap, problems, err := diagnose.CollectApps(ctx, o.Clients, diagnose.AppSelector{
+	snap, err := snapshot.CollectApps(ctx, o.Clients, snapshot.AppSelector{
 		Namespace: o.Namespace, AllNamespaces: o.AllNamespaces, Selector: o.Selector, Project: o.Project, WholeCluster: o.WholeCluster,
-	}, o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, problems, err)
+	}, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
 }

@@ -4,20 +4,19 @@ import (
 	"context"
 	"time"
 
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	"github.com/spf13/cobra"
-
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )
 
 // DiagnoseNamespaceOptions holds what `kubectl argofix diagnose namespace` needs.
 type DiagnoseNamespaceOptions struct {
 	Root    *RootOptions
-	Clients diagnose.Clients
+	Clients snapshot.Clients
 	Now     func() time.Time
 	ReportFlags
 
-	Name            string
-	ArgoCDNamespace string
+	Name   string
+	ArgoCD argoCD
 }
 
 // NewCmdDiagnoseNamespace builds `kubectl argofix diagnose namespace NAME`.
@@ -30,14 +29,7 @@ func NewCmdDiagnoseNamespace(root *RootOptions) *cobra.Command {
 		Example: `  kubectl argofix diagnose namespace payments-prd`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Flags first: a typo must not wait for (or fail on) the cluster.
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
+			return validateCompleteRun(o.Validate, func() error { return o.Complete(cmd, args) }, func() error { return o.Run(cmd.Context()) })
 		},
 	}
 	o.addFlags(cmd)
@@ -48,7 +40,7 @@ func NewCmdDiagnoseNamespace(root *RootOptions) *cobra.Command {
 func (o *DiagnoseNamespaceOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.Name = args[0]
 	var err error
-	o.ArgoCDNamespace, err = o.Root.completeClients(cmd.Context(), &o.Clients)
+	o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients)
 	return err
 }
 
@@ -57,7 +49,6 @@ func (o *DiagnoseNamespaceOptions) Validate() error { return o.validate() }
 
 // Run collects, checks and prints.
 func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {
-	snap, problems, err := diagnose.CollectNamespace(ctx, o.Clients, o.Name,
-		o.Root.collectOptions(o.ArgoCDNamespace, o.Now(), o.StuckAfter))
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, problems, err)
+	snap, err := snapshot.CollectNamespace(ctx, o.Clients, o.Name, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
 }

@@ -11,7 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // Exit statuses, as documented in the README.
@@ -57,10 +57,10 @@ func badInput(format string, args ...any) error {
 // explainReadError turns what the API said into what the user should know
 // and do, with the exit status that goes with it.
 func explainReadError(err error, kubeContext string) error {
-	var notFound *diagnose.AppNotFoundError
-	var notInstalled *diagnose.NotInstalledError
-	var nsNotFound *diagnose.NamespaceNotFoundError
-	var badSelector *diagnose.BadSelectorError
+	var notFound *snapshot.AppNotFoundError
+	var notInstalled *snapshot.NotInstalledError
+	var nsNotFound *snapshot.NamespaceNotFoundError
+	var badSelector *snapshot.BadSelectorError
 	var badConfig *argocd.ConfigError
 	var status apierrors.APIStatus
 	switch {

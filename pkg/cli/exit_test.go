@@ -8,10 +8,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 )
 
 func TestExplainReadError(t *testing.T) {
@@ -23,9 +22,9 @@ func TestExplainReadError(t *testing.T) {
 		wantCode int
 		wantText []string
 	}{
-		{"app not found", &diagnose.AppNotFoundError{Namespace: "argocd", Name: "x", Closest: []string{"xy"}}, ExitBadInput,
+		{"app not found", &snapshot.AppNotFoundError{Namespace: "argocd", Name: "x", Closest: []string{"xy"}}, ExitBadInput,
 			[]string{`Application "x" not found in namespace "argocd"`, "did you mean xy?"}},
-		{"not installed", &diagnose.NotInstalledError{}, ExitUnreadable, []string{"(no applications.argoproj.io)"}},
+		{"not installed", &snapshot.NotInstalledError{}, ExitUnreadable, []string{"(no applications.argoproj.io)"}},
 		{"unauthorized", apierrors.NewUnauthorized("token expired"), ExitUnreadable, []string{`context "prod"`, "401"}},
 		{"forbidden", fmt.Errorf("get Application argocd/guestbook: %w", forbidden), ExitUnreadable, []string{"may not get applications.argoproj.io"}},
 		{"unreachable", &url.Error{Op: "Get", URL: "https://127.0.0.1:1", Err: syscall.ECONNREFUSED}, ExitUnreadable,

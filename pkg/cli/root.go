@@ -27,14 +27,11 @@ type RootOptions struct {
 	Build           BuildInfo
 	// Getenv is injected so NO_COLOR is testable.
 	Getenv func(string) string
-
-	// argoCDNamespaceGuessed is set when no controller was found and
-	// "argocd" is only the default.
-	argoCDNamespaceGuessed bool
 }
 
-// NewRootCmd builds `kubectl argofix` and every subcommand.
-func NewRootCmd(streams genericiooptions.IOStreams, build BuildInfo) *cobra.Command {
+// NewRootCmd builds the root command and every subcommand. displayName is
+// what users type to run it ("kubectl argofix"), shown in usage lines.
+func NewRootCmd(streams genericiooptions.IOStreams, build BuildInfo, displayName string) *cobra.Command {
 	o := &RootOptions{
 		Streams:     streams,
 		ConfigFlags: genericclioptions.NewConfigFlags(true),
@@ -53,7 +50,7 @@ Terminating, why an app references a project that is gone, and more.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// kubectl runs plugins as kubectl-argofix; show users what they type.
-		Annotations: map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl argofix"},
+		Annotations: map[string]string{cobra.CommandDisplayNameAnnotation: displayName},
 	}
 	cmd.SetIn(streams.In)
 	cmd.SetOut(streams.Out)

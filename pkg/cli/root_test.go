@@ -38,7 +38,7 @@ func TestBadFlagsAreBadInput(t *testing.T) {
 		{"diagnose", "namespace", "x", "--color", "rainbow", "--server", "https://127.0.0.1:1"},
 	} {
 		streams, _, _, _ := genericiooptions.NewTestIOStreams()
-		cmd := NewRootCmd(streams, BuildInfo{})
+		cmd := NewRootCmd(streams, BuildInfo{}, "kubectl argofix")
 		cmd.SetArgs(args)
 		if code := ExitCode(cmd.Execute()); code != ExitBadInput {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitBadInput)
@@ -48,7 +48,7 @@ func TestBadFlagsAreBadInput(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
-	cmd := NewRootCmd(streams, BuildInfo{Version: "v1.2.3", Commit: "abc", Date: "today"})
+	cmd := NewRootCmd(streams, BuildInfo{Version: "v1.2.3", Commit: "abc", Date: "today"}, "kubectl argofix")
 	cmd.SetArgs([]string{"version"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version output %q", out.String())
 	}
 	streams, _, out, _ = genericiooptions.NewTestIOStreams()
-	cmd = NewRootCmd(streams, BuildInfo{})
+	cmd = NewRootCmd(streams, BuildInfo{}, "kubectl argofix")
 	cmd.SetArgs([]string{"completion", "bash"})
 	if err := cmd.Execute(); err != nil || !strings.Contains(out.String(), "__kubectl-argofix_debug") {
 		t.Errorf("completion bash: %v", err)

@@ -2,27 +2,24 @@ package diagnose
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
-
-// DeletionApprovedAnnotation confirms the deletion of resources that
-// require it; its value is an RFC 3339 time at or after the app's
-// deletionTimestamp.
-const DeletionApprovedAnnotation = "argocd.argoproj.io/deletion-approved"
 
 // checkAppDeletionStuck reports Applications deleted longer than
 // StuckAfter ago that still carry Argo CD finalizers, and says why the
 // controller cannot finish. It reasons from the app and the live objects:
 // the real controller writes no condition when a managed object is held by
 // another controller's finalizer.
-func checkAppDeletionStuck(s *Snapshot) []Finding {
-	var findings []Finding
+func checkAppDeletionStuck(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
 		if app.DeletionTimestamp == nil || !olderThan(s.Now, app.DeletionTimestamp.Time, s.StuckAfter) {
@@ -40,7 +37,7 @@ func checkAppDeletionStuck(s *Snapshot) []Finding {
 type deletionDiagnosis struct {
 	causes   []string
 	evidence []string
-	fixes    []Fix
+	fixes    []report.Fix
 }
 
 func (d *deletionDiagnosis) cause(c string, evidence ...string) {
@@ -48,17 +45,17 @@ func (d *deletionDiagnosis) cause(c string, evidence ...string) {
 	d.evidence = append(d.evidence, evidence...)
 }
 
-func appDeletionStuckFinding(s *Snapshot, app *argocd.Application) Finding {
+func appDeletionStuckFinding(s *snapshot.Snapshot, app *argocd.Application) report.Finding {
 	deleted := app.DeletionTimestamp.Time
-	f := Finding{
+	f := report.Finding{
 		ID:       "app-deletion-stuck",
-		Severity: SeverityError,
+		Severity: report.SeverityError,
 		Object:   appRef(app),
-		Docs:     DocsURL("app-deletion-stuck"),
+		Docs:     report.DocsURL("app-deletion-stuck"),
 		Since:    &deleted,
 	}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("metadata.deletionTimestamp %s (%s ago), metadata.finalizers %s",
-		formatTime(deleted), formatAge(s.Now.Sub(deleted)), formatFinalizers(app.Finalizers)))
+		report.FormatTime(deleted), formatAge(s.Now.Sub(deleted)), finalizers.Format(app.Finalizers)))
 
 	d := &deletionDiagnosis{}
 	projectMissing := deletionProjectCause(s, app, d)
@@ -66,7 +63,7 @@ func appDeletionStuckFinding(s *Snapshot, app *argocd.Application) Finding {
 	notRead := deletionManagedCauses(s, app, d)
 	deletionConfirmationCause(s, app, d)
 	deletionHookCauses(s, app, d)
-	if s.Settings.ParamsRead && !s.Settings.ReconcilesNamespace(s.ArgoCDNamespace, app.Namespace) {
+	if s.Has(snapshot.CmdParams) && !s.Settings.ReconcilesNamespace(s.ArgoCDNamespace, app.Namespace) {
 		d.cause(fmt.Sprintf("no application-controller reconciles Applications in namespace %s: it is not the control namespace %s and application.namespaces in %s does not list it",
 			app.Namespace, s.ArgoCDNamespace, argocd.CmdParamsConfigMap),
 			fmt.Sprintf("application.namespaces in %s/%s: %q", s.ArgoCDNamespace, argocd.CmdParamsConfigMap, strings.Join(s.Settings.ApplicationNamespaces, ",")))
@@ -87,7 +84,7 @@ func appDeletionStuckFinding(s *Snapshot, app *argocd.Application) Finding {
 	f.Evidence = append(f.Evidence, d.evidence...)
 	held := fmt.Sprintf("Application has been deleting for %s, held by %s", formatAge(s.Now.Sub(deleted)), strings.Join(app.ArgoFinalizers(), ", "))
 	if len(d.causes) == 0 {
-		f.Summary = held + "; no cause found in what was read (project exists, destination resolves, no managed object pending deletion, no hook or confirmation pending); finalizers " + formatFinalizers(app.Finalizers)
+		f.Summary = held + "; no cause found in what was read (project exists, destination resolves, no managed object pending deletion, no hook or confirmation pending); finalizers " + finalizers.Format(app.Finalizers)
 		if notRead > 0 {
 			f.Summary += fmt.Sprintf("; %d managed resources are of kinds that were not read", notRead)
 		}
@@ -104,36 +101,28 @@ func appDeletionStuckFinding(s *Snapshot, app *argocd.Application) Finding {
 
 // deletionProjectCause: the controller resolves the project first and
 // cannot go on without it.
-func deletionProjectCause(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) bool {
-	if !s.ProjectsRead {
+func deletionProjectCause(s *snapshot.Snapshot, app *argocd.Application, d *deletionDiagnosis) bool {
+	if !s.Has(snapshot.Projects) {
 		return false
 	}
-	project := projectName(app)
+	project := app.ProjectName()
 	if _, ok := s.Project(project); ok {
 		return false
 	}
 	d.cause(fmt.Sprintf("its AppProject %s does not exist and the controller resolves the project before deleting anything (see project-missing)", project),
 		fmt.Sprintf("AppProject %s/%s not found; existing: %s", s.ArgoCDNamespace, project, strings.Join(s.ProjectNames(), ", ")))
-	if manifest, err := projectManifest(s, app, project); err == nil {
-		d.fixes = append(d.fixes, Fix{
-			ID:   "create-project",
-			Risk: "low",
-			Description: fmt.Sprintf("create AppProject %s (as for project-missing); the controller then finishes the deletion itself and removes the finalizer, deleting the app's resources as asked",
-				project),
-			Command:  "kubectl apply -f -",
-			Manifest: manifest,
-		})
-	}
+	d.fixes = append(d.fixes, createProjectFix(s, app, project,
+		"allowing only this app's repositories and destination; the controller then finishes the deletion itself and removes the finalizer, deleting the app's resources as asked"))
 	return true
 }
 
 // deletionDestinationCause: with its cluster unresolvable a running
 // controller strips the finalizers and orphans the resources.
-func deletionDestinationCause(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) {
-	if !s.ClustersRead {
+func deletionDestinationCause(s *snapshot.Snapshot, app *argocd.Application, d *deletionDiagnosis) {
+	if !s.Has(snapshot.Clusters) {
 		return
 	}
-	problem := destinationProblem(s, app.Spec.Destination)
+	problem := argocd.DestinationProblem(app.Spec.Destination, s.Clusters, s.Settings.InClusterEnabled)
 	if problem == "" {
 		return
 	}
@@ -146,7 +135,7 @@ func deletionDestinationCause(s *Snapshot, app *argocd.Application, d *deletionD
 // still has a deletionTimestamp, so an object held by another controller's
 // finalizer blocks the app. It returns how many resources were of kinds
 // that were not read.
-func deletionManagedCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) (notRead int) {
+func deletionManagedCauses(s *snapshot.Snapshot, app *argocd.Application, d *deletionDiagnosis) (notRead int) {
 	for _, r := range app.Status.Resources {
 		if r.Hook {
 			continue
@@ -159,25 +148,25 @@ func deletionManagedCauses(s *Snapshot, app *argocd.Application, d *deletionDiag
 		if obj == nil || obj.GetDeletionTimestamp() == nil {
 			continue
 		}
-		ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
-		finalizers := obj.GetFinalizers()
-		foreign := foreignFinalizers(finalizers)
+		ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+		held := obj.GetFinalizers()
+		foreign := finalizers.Foreign(held)
 		since := obj.GetDeletionTimestamp().Time
 		var why string
 		switch {
 		case len(foreign) > 0:
-			why = fmt.Sprintf("managed resource %s has been pending deletion since %s, held by finalizer %s", ref, formatTime(since), strings.Join(foreign, ", "))
-		case len(finalizers) > 0:
-			why = fmt.Sprintf("managed resource %s has been pending deletion since %s, held by finalizer %s", ref, formatTime(since), strings.Join(finalizers, ", "))
+			why = fmt.Sprintf("managed resource %s has been pending deletion since %s, held by finalizer %s", ref, report.FormatTime(since), strings.Join(foreign, ", "))
+		case len(held) > 0:
+			why = fmt.Sprintf("managed resource %s has been pending deletion since %s, held by finalizer %s", ref, report.FormatTime(since), strings.Join(held, ", "))
 		case r.Kind == "Pod" && r.Group == "":
-			why = fmt.Sprintf("managed Pod %s has been terminating since %s with no finalizer: its node does not confirm the deletion (see stale-pods)", ref, formatTime(since))
+			why = fmt.Sprintf("managed Pod %s has been terminating since %s with no finalizer: its node does not confirm the deletion (see stale-pods)", ref, report.FormatTime(since))
 		default:
-			why = fmt.Sprintf("managed resource %s has been pending deletion since %s", ref, formatTime(since))
+			why = fmt.Sprintf("managed resource %s has been pending deletion since %s", ref, report.FormatTime(since))
 		}
 		d.cause(why, fmt.Sprintf("%s: metadata.deletionTimestamp %s, metadata.finalizers %s%s",
-			ref, formatTime(since), formatFinalizers(finalizers), ownerSuffix(obj)))
-		if len(finalizers) > 0 {
-			d.fixes = append(d.fixes, removeFinalizersFix(ref, finalizers, "medium",
+			ref, report.FormatTime(since), finalizers.Format(held), ownerSuffix(obj)))
+		if gvr, ok := resourceOf(s, r.Group, r.Kind); ok && len(held) > 0 {
+			d.fixes = append(d.fixes, removeFinalizersFix(gvr, ref, held, "medium",
 				"Prefer letting that owner finish; once the object is gone the app's deletion continues by itself"))
 		}
 	}
@@ -199,47 +188,43 @@ func ownerSuffix(obj *unstructured.Unstructured) string {
 // deletionConfirmationCause: resources marked requiresDeletionConfirmation
 // wait for the deletion-approved annotation, dated at or after the app's
 // deletionTimestamp.
-func deletionConfirmationCause(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) {
+func deletionConfirmationCause(s *snapshot.Snapshot, app *argocd.Application, d *deletionDiagnosis) {
 	if !app.HasCascadeFinalizer() {
 		return
 	}
 	var waiting []string
 	for _, r := range app.Status.Resources {
 		if r.RequiresDeletionConfirmation {
-			waiting = append(waiting, ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String())
+			waiting = append(waiting, report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String())
 		}
 	}
 	if len(waiting) == 0 {
 		return
 	}
 	deleted := app.DeletionTimestamp.Time
-	v, present := app.Annotations[DeletionApprovedAnnotation]
+	v, present := app.Annotations[argocd.DeletionApprovedAnnotation]
 	var state string
 	switch t, err := time.Parse(time.RFC3339, v); {
 	case !present || v == "":
-		state = "annotation " + DeletionApprovedAnnotation + " is absent"
+		state = "annotation " + argocd.DeletionApprovedAnnotation + " is absent"
 	case err != nil:
-		state = fmt.Sprintf("annotation %s is %q, not an RFC 3339 time", DeletionApprovedAnnotation, v)
+		state = fmt.Sprintf("annotation %s is %q, not an RFC 3339 time", argocd.DeletionApprovedAnnotation, v)
 	case t.Before(deleted):
-		state = fmt.Sprintf("annotation %s is %s, before the deletionTimestamp %s", DeletionApprovedAnnotation, v, formatTime(deleted))
+		state = fmt.Sprintf("annotation %s is %s, before the deletionTimestamp %s", argocd.DeletionApprovedAnnotation, v, report.FormatTime(deleted))
 	default:
 		return
 	}
 	d.cause(fmt.Sprintf("deletion confirmation is required for %s (%s) and %s", plural(len(waiting), "resource"), strings.Join(waiting, ", "), state),
 		fmt.Sprintf("status.resources with requiresDeletionConfirmation=true: %s", strings.Join(waiting, ", ")),
 		state)
-	d.fixes = append(d.fixes, Fix{
-		ID:          "approve-deletion",
-		Risk:        "medium",
-		Description: fmt.Sprintf("confirm the deletion of %s by annotating the app with the current time; the controller then deletes them", strings.Join(waiting, ", ")),
-		Command: fmt.Sprintf("kubectl -n %s annotate applications.argoproj.io %s %s=%s --overwrite",
-			app.Namespace, app.Name, DeletionApprovedAnnotation, formatTime(s.Now)),
-	})
+	d.fixes = append(d.fixes, report.NewFix("approve-deletion", "medium",
+		fmt.Sprintf("confirm the deletion of %s by annotating the app with the current time; the controller then deletes them", strings.Join(waiting, ", ")),
+		annotateAction(argocd.ApplicationsResource, appRef(app), argocd.DeletionApprovedAnnotation, report.FormatTime(s.Now))))
 }
 
 // deletionHookCauses: PreDelete hooks run before anything is deleted,
 // PostDelete hooks after; their finalizers stay until the hooks are done.
-func deletionHookCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnosis) {
+func deletionHookCauses(s *snapshot.Snapshot, app *argocd.Application, d *deletionDiagnosis) {
 	var hooks []string
 	for _, r := range app.Status.Resources {
 		if r.Hook {
@@ -269,8 +254,8 @@ func deletionHookCauses(s *Snapshot, app *argocd.Application, d *deletionDiagnos
 }
 
 // hookState describes a hook resource from its live object.
-func hookState(s *Snapshot, app *argocd.Application, r argocd.ResourceStatus) string {
-	ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String()
+func hookState(s *snapshot.Snapshot, app *argocd.Application, r argocd.ResourceStatus) string {
+	ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String()
 	obj, known := s.LiveObject(app, r)
 	switch {
 	case !known:
@@ -278,7 +263,7 @@ func hookState(s *Snapshot, app *argocd.Application, r argocd.ResourceStatus) st
 	case obj == nil:
 		return ref + " (does not exist)"
 	case obj.GetDeletionTimestamp() != nil:
-		return fmt.Sprintf("%s (pending deletion since %s, finalizers %s)", ref, formatTime(obj.GetDeletionTimestamp().Time), formatFinalizers(obj.GetFinalizers()))
+		return fmt.Sprintf("%s (pending deletion since %s, finalizers %s)", ref, report.FormatTime(obj.GetDeletionTimestamp().Time), finalizers.Format(obj.GetFinalizers()))
 	}
 	if r.Kind == "Job" {
 		conds, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
@@ -299,7 +284,7 @@ func hookState(s *Snapshot, app *argocd.Application, r argocd.ResourceStatus) st
 
 // removeAppFinalizersFix strips Argo CD's finalizers from the app, the
 // last resort: nothing then deletes the app's live resources.
-func removeAppFinalizersFix(s *Snapshot, app *argocd.Application) Fix {
+func removeAppFinalizersFix(s *snapshot.Snapshot, app *argocd.Application) report.Fix {
 	var orphaned []string
 	notRead := 0
 	for _, r := range app.Status.Resources {
@@ -308,17 +293,12 @@ func removeAppFinalizersFix(s *Snapshot, app *argocd.Application) Fix {
 		case !known:
 			notRead++
 		case obj != nil:
-			orphaned = append(orphaned, ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String())
+			orphaned = append(orphaned, report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String())
 		}
 	}
 	argo := app.ArgoFinalizers()
-	var keep []string
-	for _, f := range app.Finalizers {
-		if !slices.Contains(argo, f) {
-			keep = append(keep, f)
-		}
-	}
-	desc := fmt.Sprintf("remove Argo CD's finalizers %s from the Application; the controller then deletes nothing", formatFinalizers(argo))
+	keep := finalizers.Without(app.Finalizers, argo)
+	desc := fmt.Sprintf("remove Argo CD's finalizers %s from the Application; the controller then deletes nothing", finalizers.Format(argo))
 	if len(orphaned) > 0 {
 		desc += fmt.Sprintf(": these %d live resources stay in the cluster, orphaned: %s; delete them yourself afterwards if they should go", len(orphaned), strings.Join(orphaned, ", "))
 	} else {
@@ -328,10 +308,6 @@ func removeAppFinalizersFix(s *Snapshot, app *argocd.Application) Fix {
 		desc += fmt.Sprintf("; %d more resources are of kinds that were not read and may remain", notRead)
 	}
 	desc += ". Fix the causes named above first when you can"
-	return Fix{
-		ID:          "remove-finalizers",
-		Risk:        "high",
-		Description: desc,
-		Command:     patchFinalizersCommand("applications.argoproj.io", app.Namespace, app.Name, app.Finalizers, keep),
-	}
+	return report.NewFix("remove-finalizers", "high", desc,
+		jsonPatchAction(argocd.ApplicationsResource, appRef(app), finalizers.RemovalPatch(app.Finalizers, keep)))
 }

@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckAppDeletionStuck(t *testing.T) {
@@ -40,7 +42,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 
 	tests := []struct {
 		name      string
-		snapshot  *Snapshot
+		snapshot  *snapshot.Snapshot
 		want      []string
 		wantText  []string
 		notText   []string
@@ -55,7 +57,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 				"managed resource Deployment.apps guestbook/web has been pending deletion since 2026-11-25T09:52:00Z, held by finalizer example.com/hold",
 				"metadata.deletionTimestamp 2026-11-25T09:50:00Z (10m ago), metadata.finalizers [resources-finalizer.argocd.argoproj.io]",
 				"the controller of example.com removes it",
-				`kubectl -n guestbook patch deployment.apps web --type json -p '[{"op":"test","path":"/metadata/finalizers","value":["example.com/hold"]},{"op":"remove","path":"/metadata/finalizers"}]'`,
+				`kubectl -n guestbook patch deployments.apps web --type json -p '[{"op":"test","path":"/metadata/finalizers","value":["example.com/hold"]},{"op":"remove","path":"/metadata/finalizers"}]'`,
 				"orphaned: Deployment.apps guestbook/web, ConfigMap guestbook/cfg; delete them yourself afterwards",
 				`kubectl -n argocd patch applications.argoproj.io guestbook --type json -p '[{"op":"test","path":"/metadata/finalizers","value":["resources-finalizer.argocd.argoproj.io"]},{"op":"remove","path":"/metadata/finalizers"}]'`,
 			},
@@ -68,7 +70,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 				manages(resource("", "PersistentVolumeClaim", "db", "data")))),
 				testObject("v1", "PersistentVolumeClaim", "db", "data", objDeleting(50*time.Minute, "kubernetes.io/pvc-protection"))),
 			want:      []string{"app-deletion-stuck db"},
-			wantText:  []string{"PersistentVolumeClaim db/data", "kubernetes.io/pvc-protection", "once no Pod uses the claim", "patch persistentvolumeclaim data"},
+			wantText:  []string{"PersistentVolumeClaim db/data", "kubernetes.io/pvc-protection", "once no Pod uses the claim", "patch persistentvolumeclaims data"},
 			wantFixes: []string{"remove-finalizers", "remove-finalizers"},
 		},
 		{
@@ -88,7 +90,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 		},
 		{
 			name: "project missing comes first and only create-project is offered",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := withLiveObjects(testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer),
 					manages(cfg), func(a *argocd.Application) {
 						a.Spec.Project = "gone"
@@ -110,7 +112,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 			want: []string{"app-deletion-stuck guestbook"},
 			wantText: []string{
 				"deletion confirmation is required for 1 resource (Secret guestbook/creds) and annotation argocd.argoproj.io/deletion-approved is absent",
-				"annotate applications.argoproj.io guestbook argocd.argoproj.io/deletion-approved=2026-11-25T10:00:00Z --overwrite",
+				`patch applications.argoproj.io guestbook --type merge -p '{"metadata":{"annotations":{"argocd.argoproj.io/deletion-approved":"2026-11-25T10:00:00Z"}}}'`,
 			},
 			wantFixes: []string{"approve-deletion", "remove-finalizers"},
 		},
@@ -119,7 +121,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 			snapshot: testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer),
 				manages(argocd.ResourceStatus{Kind: "Secret", Namespace: "guestbook", Name: "creds", RequiresDeletionConfirmation: true}),
 				func(a *argocd.Application) {
-					a.Annotations = map[string]string{DeletionApprovedAnnotation: "2026-11-25T09:00:00Z"}
+					a.Annotations = map[string]string{argocd.DeletionApprovedAnnotation: "2026-11-25T09:00:00Z"}
 				})),
 			want:      []string{"app-deletion-stuck guestbook"},
 			wantText:  []string{"is 2026-11-25T09:00:00Z, before the deletionTimestamp 2026-11-25T09:50:00Z"},
@@ -130,7 +132,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 			snapshot: testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer),
 				manages(argocd.ResourceStatus{Kind: "Secret", Namespace: "guestbook", Name: "creds", RequiresDeletionConfirmation: true}),
 				func(a *argocd.Application) {
-					a.Annotations = map[string]string{DeletionApprovedAnnotation: "2026-11-25T09:55:00Z"}
+					a.Annotations = map[string]string{argocd.DeletionApprovedAnnotation: "2026-11-25T09:55:00Z"}
 				})),
 			want:      []string{"app-deletion-stuck guestbook"},
 			wantText:  []string{"no cause found"},
@@ -158,9 +160,9 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 		},
 		{
 			name: "controller without a ready pod",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer)))
-				s.ControllerRead = true
+				s.Read[snapshot.Controller] = true
 				s.ControllerPods = []corev1.Pod{controller(false)}
 				return s
 			}(),
@@ -179,11 +181,11 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 		},
 		{
 			name: "argocd-cmd-params-cm not readable: no claim about watched namespaces",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {
 					a.Namespace = "team-a"
 				}))
-				s.Settings.ParamsRead = false
+				s.Read[snapshot.CmdParams] = false
 				return s
 			}(),
 			want:      []string{"app-deletion-stuck guestbook"},
@@ -192,7 +194,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 		},
 		{
 			name: "app in a namespace listed in application.namespaces",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {
 					a.Namespace = "team-a"
 				}))
@@ -205,11 +207,11 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 		},
 		{
 			name: "ready controller is evidence, not a cause; DeletionError quoted",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("guestbook", deletingApp(10*time.Minute, argocd.ResourcesFinalizer), func(a *argocd.Application) {
 					a.Status.Conditions = []argocd.ApplicationCondition{{Type: "DeletionError", Message: "Unable to delete application resources: forbidden", LastTransitionTime: timeAgo(5 * time.Minute)}}
 				}))
-				s.ControllerRead = true
+				s.Read[snapshot.Controller] = true
 				s.ControllerPods = []corev1.Pod{controller(true)}
 				return s
 			}(),
@@ -243,7 +245,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := checkAppDeletionStuck(tt.snapshot)
+			got := runRegistered(t, "app-deletion-stuck", tt.snapshot)
 			if !reflect.DeepEqual(ids(got), tt.want) {
 				t.Fatalf("findings = %v, want %v", ids(got), tt.want)
 			}
@@ -251,7 +253,7 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 				return
 			}
 			f := got[0]
-			if f.Severity != SeverityError || f.Docs != DocsURL("app-deletion-stuck") || f.Since == nil {
+			if f.Severity != report.SeverityError || f.Docs != report.DocsURL("app-deletion-stuck") || f.Since == nil {
 				t.Errorf("severity/docs/since = %s %s %v", f.Severity, f.Docs, f.Since)
 			}
 			text := findingText(f)

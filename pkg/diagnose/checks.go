@@ -1,60 +1,110 @@
+// Package diagnose holds the checks: one file per finding id, each a pure
+// function over a snapshot.Snapshot, registered in one table, and Run,
+// which runs them and says which were silenced by a read that failed.
 package diagnose
 
-import "sort"
+import (
+	"slices"
 
-// Check inspects a Snapshot and returns what it found. Its name is the id
-// of the findings it makes.
-type Check struct {
-	ID  string
-	Run func(s *Snapshot) []Finding
-	// Needs names the parts of the Snapshot the check relies on, so that a
-	// read that failed can be reported as the checks it silenced.
-	Needs []string
-}
-
-// Parts of a Snapshot that may be missing when a read is forbidden.
-const (
-	NeedsProjects = "appprojects"
-	NeedsClusters = "secrets"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
+
+// Category groups checks by what they look at.
+type Category string
+
+// Categories of checks.
+const (
+	CategoryApp       Category = "app"
+	CategoryNamespace Category = "namespace"
+	CategoryInstall   Category = "install"
+)
+
+// Check inspects a Snapshot and returns what it found. Its ID is the id of
+// the findings it makes and Severity their severity.
+type Check struct {
+	ID       string
+	Severity report.Severity
+	Category Category
+	// Needs are the sources without which the check cannot conclude:
+	// Run skips it when one was not read.
+	Needs []snapshot.Source
+	// Uses are sources the check reads when it can: a failed read leaves
+	// it running on what was read, and reported as limited.
+	Uses []snapshot.Source
+	Run  func(s *snapshot.Snapshot) []report.Finding
+}
 
 // Checks is the table of every check, run in this order.
 func Checks() []Check {
 	return []Check{
-		{ID: "project-missing", Run: checkProjectMissing, Needs: []string{NeedsProjects}},
-		{ID: "destination-missing", Run: checkDestinationMissing, Needs: []string{NeedsClusters}},
-		{ID: "app-deletion-stuck", Run: checkAppDeletionStuck},
-		{ID: "operation-stuck", Run: checkOperationStuck},
-		{ID: "sync-failed", Run: checkSyncFailed},
-		{ID: "shared-resource", Run: checkSharedResource},
-		{ID: "orphaned-resources", Run: checkOrphanedResources},
-		{ID: "project-deleting", Run: checkProjectDeleting, Needs: []string{NeedsProjects}},
-		{ID: "refresh-pending", Run: checkRefreshPending},
-		{ID: "stale-pods", Run: checkStalePods},
-		{ID: "namespace-terminating", Run: checkNamespaceTerminating},
-		{ID: "crd-terminating", Run: checkCRDTerminating},
+		{ID: "project-missing", Severity: report.SeverityError, Category: CategoryApp, Run: checkProjectMissing,
+			Needs: []snapshot.Source{snapshot.Projects}},
+		{ID: "destination-missing", Severity: report.SeverityError, Category: CategoryApp, Run: checkDestinationMissing,
+			Needs: []snapshot.Source{snapshot.Clusters}, Uses: []snapshot.Source{snapshot.Settings}},
+		{ID: "app-deletion-stuck", Severity: report.SeverityError, Category: CategoryApp, Run: checkAppDeletionStuck,
+			Uses: []snapshot.Source{snapshot.Projects, snapshot.Clusters, snapshot.CmdParams, snapshot.Live, snapshot.Controller}},
+		{ID: "operation-stuck", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkOperationStuck,
+			Uses: []snapshot.Source{snapshot.Live, snapshot.Controller}},
+		{ID: "sync-failed", Severity: report.SeverityError, Category: CategoryApp, Run: checkSyncFailed},
+		{ID: "shared-resource", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkSharedResource,
+			Uses: []snapshot.Source{snapshot.AllApplications, snapshot.Clusters}},
+		{ID: "orphaned-resources", Severity: report.SeverityInfo, Category: CategoryApp, Run: checkOrphanedResources},
+		{ID: "project-deleting", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkProjectDeleting,
+			Needs: []snapshot.Source{snapshot.Projects}, Uses: []snapshot.Source{snapshot.AllApplications}},
+		{ID: "refresh-pending", Severity: report.SeverityInfo, Category: CategoryApp, Run: checkRefreshPending,
+			Uses: []snapshot.Source{snapshot.Controller}},
+		{ID: "stale-pods", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkStalePods,
+			Needs: []snapshot.Source{snapshot.Pods}, Uses: []snapshot.Source{snapshot.Nodes}},
+		{ID: "namespace-terminating", Severity: report.SeverityError, Category: CategoryNamespace, Run: checkNamespaceTerminating,
+			Needs: []snapshot.Source{snapshot.Namespaces},
+			Uses:  []snapshot.Source{snapshot.NamespaceContents, snapshot.AllApplications, snapshot.Settings}},
+		{ID: "crd-terminating", Severity: report.SeverityError, Category: CategoryInstall, Run: checkCRDTerminating,
+			Needs: []snapshot.Source{snapshot.CRDs}, Uses: []snapshot.Source{snapshot.Projects, snapshot.AllApplications}},
 	}
 }
 
-// Run runs every check over the Snapshot.
-func Run(s *Snapshot, checks []Check) []Finding {
-	var findings []Finding
+// Run runs the checks over the Snapshot, skipping those whose needed
+// sources were not read, and reports the Snapshot's read problems with the
+// checks each one skipped or limited.
+func Run(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incomplete []report.ReadProblem) {
 	for _, c := range checks {
-		findings = append(findings, c.Run(s)...)
-	}
-	return findings
-}
-
-// SkippedBy returns the ids of the checks that need the given part.
-func SkippedBy(part string, checks []Check) []string {
-	var ids []string
-	for _, c := range checks {
-		for _, n := range c.Needs {
-			if n == part {
-				ids = append(ids, c.ID)
-			}
+		if c.runnable(s) {
+			findings = append(findings, c.Run(s)...)
 		}
 	}
-	sort.Strings(ids)
-	return ids
+	for _, p := range s.Problems {
+		incomplete = append(incomplete, affected(s, p, checks))
+	}
+	return findings, incomplete
+}
+
+// runnable tells whether every source the check needs was read.
+func (c Check) runnable(s *snapshot.Snapshot) bool {
+	for _, src := range c.Needs {
+		if !s.Has(src) {
+			return false
+		}
+	}
+	return true
+}
+
+// affected turns a read problem into the report's form: the checks it kept
+// from running, and those that ran on what could be read.
+func affected(s *snapshot.Snapshot, p snapshot.ReadProblem, checks []Check) report.ReadProblem {
+	out := report.ReadProblem{Verb: p.Verb, Resource: p.Resource, Namespace: p.Namespace, Error: p.Error}
+	if p.Source == "" {
+		return out
+	}
+	for _, c := range checks {
+		switch {
+		case slices.Contains(c.Needs, p.Source) && !c.runnable(s):
+			out.Skipped = append(out.Skipped, c.ID)
+		case slices.Contains(c.Needs, p.Source), slices.Contains(c.Uses, p.Source):
+			out.Limited = append(out.Limited, c.ID)
+		}
+	}
+	slices.Sort(out.Skipped)
+	slices.Sort(out.Limited)
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -23,8 +24,8 @@ func podReady(p *corev1.Pod) bool {
 // controllerReadiness counts the ready application-controller pods and
 // renders them as an evidence line. read is false when the pods were not
 // listed: nothing can then be said about the controller.
-func controllerReadiness(s *Snapshot) (ready int, evidence string, read bool) {
-	if !s.ControllerRead {
+func controllerReadiness(s *snapshot.Snapshot) (ready int, evidence string, read bool) {
+	if !s.Has(snapshot.Controller) {
 		return 0, "", false
 	}
 	if len(s.ControllerPods) == 0 {

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckCRDTerminating(t *testing.T) {
@@ -24,14 +25,14 @@ func TestCheckCRDTerminating(t *testing.T) {
 	})
 	project := testProject("payments")
 	project.Finalizers = []string{argocd.ResourcesFinalizer}
-	snap := func(crds ...unstructured.Unstructured) *Snapshot {
+	snap := func(crds ...unstructured.Unstructured) *snapshot.Snapshot {
 		s := testSnapshot()
 		s.AllApplications = []argocd.Application{app}
 		s.Projects = append(s.Projects, project)
 		s.ArgoCRDs = crds
 		return s
 	}
-	runCheckCases(t, checkCRDTerminating, "crd-terminating", SeverityError, []checkCase{
+	runCheckCases(t, "crd-terminating", []checkCase{
 		{
 			name:     "applications CRD held by an app's finalizer",
 			snapshot: snap(crd("applications.argoproj.io", time.Hour)),

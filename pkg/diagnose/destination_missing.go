@@ -5,19 +5,18 @@ import (
 	"strings"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // checkDestinationMissing reports Applications whose destination matches no
 // registered cluster: no cluster Secret with that server URL or name, and
 // not the in-cluster destination (or in-cluster is disabled in argocd-cm).
-func checkDestinationMissing(s *Snapshot) []Finding {
-	if !s.ClustersRead {
-		return nil
-	}
-	var findings []Finding
+func checkDestinationMissing(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
-		problem := destinationProblem(s, app.Spec.Destination)
+		problem := argocd.DestinationProblem(app.Spec.Destination, s.Clusters, s.Settings.InClusterEnabled)
 		if problem == "" {
 			continue
 		}
@@ -26,66 +25,22 @@ func checkDestinationMissing(s *Snapshot) []Finding {
 	return findings
 }
 
-// destinationProblem says why a destination resolves to no cluster, or
-// returns "" when it resolves. It follows Argo CD's own lookup: a cluster
-// Secret wins over the built-in in-cluster entry.
-func destinationProblem(s *Snapshot, d argocd.Destination) string {
-	switch {
-	case d.Server != "" && d.Name != "":
-		return "destination sets both server and name; Argo CD accepts only one"
-	case d.Server != "":
-		for _, c := range s.Clusters {
-			if sameServer(c.Server, d.Server) {
-				return ""
-			}
-		}
-		if sameServer(d.Server, argocd.InClusterServer) {
-			if s.Settings.InClusterEnabled {
-				return ""
-			}
-			return fmt.Sprintf("destination server %s is the in-cluster destination, which argocd-cm disables (cluster.inClusterEnabled: \"false\")", d.Server)
-		}
-		return fmt.Sprintf("no cluster Secret has server %s", d.Server)
-	case d.Name != "":
-		for _, c := range s.Clusters {
-			if c.Name == d.Name {
-				return ""
-			}
-		}
-		if d.Name == argocd.InClusterName {
-			if s.Settings.InClusterEnabled {
-				return ""
-			}
-			return "destination name in-cluster refers to the in-cluster destination, which argocd-cm disables (cluster.inClusterEnabled: \"false\")"
-		}
-		return fmt.Sprintf("no cluster Secret has name %s", d.Name)
-	default:
-		return "destination sets neither server nor name"
-	}
-}
-
-// sameServer compares cluster URLs the way users write them, with or
-// without a trailing slash.
-func sameServer(a, b string) bool {
-	return strings.TrimSuffix(a, "/") == strings.TrimSuffix(b, "/")
-}
-
-func destinationMissingFinding(s *Snapshot, app *argocd.Application, problem string) Finding {
+func destinationMissingFinding(s *snapshot.Snapshot, app *argocd.Application, problem string) report.Finding {
 	d := app.Spec.Destination
 	target := d.Server
 	if target == "" {
 		target = d.Name
 	}
-	f := Finding{
+	f := report.Finding{
 		ID:       "destination-missing",
-		Severity: SeverityError,
+		Severity: report.SeverityError,
 		Object:   appRef(app),
 		Summary:  fmt.Sprintf("Application deploys to cluster %s, which Argo CD does not know: %s", target, problem),
-		Docs:     DocsURL("destination-missing"),
+		Docs:     report.DocsURL("destination-missing"),
 	}
 	for _, c := range app.Status.Conditions {
 		if isDestinationMessage(c.Message) {
-			f.addCondition(c)
+			addCondition(&f, c)
 		}
 	}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("spec.destination: server=%q name=%q namespace=%q", d.Server, d.Name, d.Namespace))
@@ -93,7 +48,7 @@ func destinationMissingFinding(s *Snapshot, app *argocd.Application, problem str
 	if app.DeletionTimestamp != nil {
 		f.Evidence = append(f.Evidence, "the app is being deleted: with its cluster unresolvable the controller removes the finalizer and leaves the resources in place (orphaned)")
 	}
-	f.Fixes = append(f.Fixes, Fix{
+	f.Fixes = append(f.Fixes, report.Fix{
 		ID:   "register-cluster",
 		Risk: "low",
 		Description: fmt.Sprintf("register the cluster (argocd cluster add CONTEXT, or a Secret in %s labelled %s=%s with data name, server and config), or correct spec.destination",
@@ -114,7 +69,7 @@ func isDestinationMessage(msg string) bool {
 	return false
 }
 
-func registeredClusters(s *Snapshot) string {
+func registeredClusters(s *snapshot.Snapshot) string {
 	var names []string
 	if s.Settings.InClusterEnabled {
 		names = append(names, fmt.Sprintf("%s (%s, built in)", argocd.InClusterName, argocd.InClusterServer))

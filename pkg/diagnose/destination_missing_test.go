@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckDestinationMissing(t *testing.T) {
@@ -43,9 +44,9 @@ func TestCheckDestinationMissing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testSnapshot(tt.apps...)
-			s.Clusters, s.ClustersRead = tt.clusters, tt.read
+			s.Clusters, s.Read[snapshot.Clusters] = tt.clusters, tt.read
 			s.Settings.InClusterEnabled = tt.inCluster
-			got := checkDestinationMissing(s)
+			got := runRegistered(t, "destination-missing", s)
 			if !reflect.DeepEqual(ids(got), tt.want) {
 				t.Fatalf("findings = %v, want %v", ids(got), tt.want)
 			}

@@ -2,20 +2,17 @@ package diagnose
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
 )
-
-// formatTime prints times in UTC RFC 3339, as kubectl get -o yaml shows them.
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // conditionEvidence renders an Application condition as an evidence line.
 func conditionEvidence(c argocd.ApplicationCondition) string {
 	if c.LastTransitionTime == nil {
 		return fmt.Sprintf("condition %s: %s", c.Type, c.Message)
 	}
-	return fmt.Sprintf("condition %s since %s: %s", c.Type, formatTime(c.LastTransitionTime.Time), c.Message)
+	return fmt.Sprintf("condition %s since %s: %s", c.Type, report.FormatTime(c.LastTransitionTime.Time), c.Message)
 }
 
 // plural counts things in English: "1 pod", "2 pods".
@@ -28,7 +25,7 @@ func plural(n int, noun string) string {
 
 // addCondition quotes an Application condition as evidence; the first
 // condition with a time dates the finding.
-func (f *Finding) addCondition(c argocd.ApplicationCondition) {
+func addCondition(f *report.Finding, c argocd.ApplicationCondition) {
 	f.Evidence = append(f.Evidence, conditionEvidence(c))
 	if f.Since == nil && c.LastTransitionTime != nil {
 		f.Since = timePtr(c.LastTransitionTime.Time)

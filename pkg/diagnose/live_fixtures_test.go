@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // testObject builds a live object; apiVersion is "group/version" or "v1".
@@ -34,28 +36,46 @@ func objDeleting(d time.Duration, finalizers ...string) func(*unstructured.Unstr
 }
 
 // withLiveObjects records objects as live and their kinds as read.
-func withLiveObjects(s *Snapshot, objs ...*unstructured.Unstructured) *Snapshot {
+func withLiveObjects(s *snapshot.Snapshot, objs ...*unstructured.Unstructured) *snapshot.Snapshot {
 	if s.Live == nil {
-		s.Live = map[LiveKey]*unstructured.Unstructured{}
+		s.Live = map[snapshot.LiveKey]*unstructured.Unstructured{}
 	}
 	if s.LiveKinds == nil {
 		s.LiveKinds = map[schema.GroupKind]bool{}
 	}
 	for _, o := range objs {
 		gk := o.GroupVersionKind().GroupKind()
+		withResources(s, o.GroupVersionKind())
 		s.LiveKinds[gk] = true
-		s.Live[LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}] = o
+		s.Live[snapshot.LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}] = o
 	}
 	return s
 }
 
 // withKindsRead records kinds as listed without any object of them.
-func withKindsRead(s *Snapshot, gks ...schema.GroupKind) *Snapshot {
+func withKindsRead(s *snapshot.Snapshot, gks ...schema.GroupKind) *snapshot.Snapshot {
 	if s.LiveKinds == nil {
 		s.LiveKinds = map[schema.GroupKind]bool{}
 	}
 	for _, gk := range gks {
 		s.LiveKinds[gk] = true
+		withResources(s, gk.WithVersion("v1"))
+	}
+	return s
+}
+
+// withResources records the API resource of each kind as the collector
+// does (plural, lower-case).
+func withResources(s *snapshot.Snapshot, gvks ...schema.GroupVersionKind) *snapshot.Snapshot {
+	if s.Resources == nil {
+		s.Resources = map[schema.GroupKind]schema.GroupVersionResource{}
+	}
+	for _, gvk := range gvks {
+		plural := strings.ToLower(gvk.Kind) + "s"
+		if strings.HasSuffix(plural, "ss") {
+			plural += "es"
+		}
+		s.Resources[gvk.GroupKind()] = gvk.GroupVersion().WithResource(plural)
 	}
 	return s
 }
@@ -66,7 +86,7 @@ func resource(group, kind, namespace, name string) argocd.ResourceStatus {
 }
 
 // findingText joins what a person reads of a finding, for Contains checks.
-func findingText(f Finding) string {
+func findingText(f report.Finding) string {
 	text := f.Summary + "\n" + joinLines(f.Evidence)
 	for _, x := range f.Fixes {
 		text += "\n" + x.ID + ": " + x.Description + "\n" + x.Command
@@ -82,7 +102,7 @@ func joinLines(lines []string) string {
 	return out
 }
 
-func fixIDs(f Finding) []string {
+func fixIDs(f report.Finding) []string {
 	out := []string{}
 	for _, x := range f.Fixes {
 		out = append(out, x.ID)
@@ -93,7 +113,7 @@ func fixIDs(f Finding) []string {
 // checkCase is one row of a check's table test.
 type checkCase struct {
 	name      string
-	snapshot  *Snapshot
+	snapshot  *snapshot.Snapshot
 	want      []string // "id name" per finding
 	wantText  []string // in the summary, evidence or fixes of any finding
 	notText   []string
@@ -102,17 +122,18 @@ type checkCase struct {
 
 // runCheckCases runs a table of cases against one check and verifies the
 // fields every finding must carry.
-func runCheckCases(t *testing.T, check func(*Snapshot) []Finding, id string, severity Severity, cases []checkCase) {
+func runCheckCases(t *testing.T, id string, cases []checkCase) {
 	t.Helper()
+	severity := registered(t, id).Severity
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			got := check(tt.snapshot)
+			got := runRegistered(t, id, tt.snapshot)
 			if !reflect.DeepEqual(ids(got), tt.want) {
 				t.Fatalf("findings = %v, want %v", ids(got), tt.want)
 			}
 			text := ""
 			for _, f := range got {
-				if f.ID != id || f.Severity != severity || f.Docs != DocsURL(id) || f.Summary == "" || len(f.Evidence) == 0 {
+				if f.ID != id || f.Severity != severity || f.Docs != report.DocsURL(id) || f.Summary == "" || len(f.Evidence) == 0 {
 					t.Errorf("finding fields: %+v", f)
 				}
 				text += findingText(f) + "\n"
@@ -134,4 +155,24 @@ func runCheckCases(t *testing.T, check func(*Snapshot) []Finding, id string, sev
 			}
 		})
 	}
+}
+
+// registered is the check of the table with this id.
+func registered(t *testing.T, id string) Check {
+	t.Helper()
+	for _, c := range Checks() {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no check %q is registered", id)
+	return Check{}
+}
+
+// runRegistered runs one registered check as Run does: not at all when a
+// source it needs was not read.
+func runRegistered(t *testing.T, id string, s *snapshot.Snapshot) []report.Finding {
+	t.Helper()
+	findings, _ := Run(s, []Check{registered(t, id)})
+	return findings
 }

@@ -7,13 +7,14 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestLiveObjectOnlyForThisCluster(t *testing.T) {
 	web := argocd.ResourceStatus{Group: "apps", Kind: "Deployment", Namespace: "shop", Name: "web"}
 	s := testSnapshot()
 	s.LiveKinds = map[schema.GroupKind]bool{{Group: "apps", Kind: "Deployment"}: true}
-	s.Live = map[LiveKey]*unstructured.Unstructured{}
+	s.Live = map[snapshot.LiveKey]*unstructured.Unstructured{}
 	local := testApp("local")
 	remote := testApp("remote", func(a *argocd.Application) { a.Spec.Destination.Server = "https://prod-east.example.com" })
 	if obj, known := s.LiveObject(&local, web); !known || obj != nil {

@@ -10,17 +10,17 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // checkNamespaceTerminating reports Namespaces Terminating longer than
 // StuckAfter, with what still holds them: every remaining object and its
 // finalizers, the namespace controller's conditions, and API groups whose
 // discovery fails.
-func checkNamespaceTerminating(s *Snapshot) []Finding {
-	if !s.NamespacesRead {
-		return nil
-	}
-	var findings []Finding
+func checkNamespaceTerminating(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Namespaces {
 		ns := &s.Namespaces[i]
 		if ns.DeletionTimestamp == nil || !olderThan(s.Now, ns.DeletionTimestamp.Time, s.StuckAfter) {
@@ -31,13 +31,13 @@ func checkNamespaceTerminating(s *Snapshot) []Finding {
 	return findings
 }
 
-func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
+func namespaceTerminatingFinding(s *snapshot.Snapshot, ns *corev1.Namespace) report.Finding {
 	deleted := ns.DeletionTimestamp.Time
-	f := Finding{
+	f := report.Finding{
 		ID:       "namespace-terminating",
-		Severity: SeverityError,
-		Object:   ObjectRef{Kind: "Namespace", Name: ns.Name},
-		Docs:     DocsURL("namespace-terminating"),
+		Severity: report.SeverityError,
+		Object:   report.ObjectRef{Kind: "Namespace", Name: ns.Name},
+		Docs:     report.DocsURL("namespace-terminating"),
 		Since:    timePtr(deleted),
 	}
 	var specFinalizers []string
@@ -45,29 +45,26 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 		specFinalizers = append(specFinalizers, string(fin))
 	}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("Namespace %s: metadata.deletionTimestamp %s (%s ago), status.phase %s, spec.finalizers %s, metadata.finalizers %s",
-		ns.Name, formatTime(deleted), formatAge(s.Now.Sub(deleted)), ns.Status.Phase, formatFinalizers(specFinalizers), formatFinalizers(ns.Finalizers)))
+		ns.Name, report.FormatTime(deleted), formatAge(s.Now.Sub(deleted)), ns.Status.Phase, finalizers.Format(specFinalizers), finalizers.Format(ns.Finalizers)))
 	for _, c := range ns.Status.Conditions {
 		if c.Status != corev1.ConditionTrue {
 			continue
 		}
-		f.Evidence = append(f.Evidence, fmt.Sprintf("condition %s=True (%s) since %s: %s", c.Type, c.Reason, formatTime(c.LastTransitionTime.Time), c.Message))
+		f.Evidence = append(f.Evidence, fmt.Sprintf("condition %s=True (%s) since %s: %s", c.Type, c.Reason, report.FormatTime(c.LastTransitionTime.Time), c.Message))
 	}
 
 	summary := fmt.Sprintf("Namespace has been Terminating for %s", formatAge(s.Now.Sub(deleted)))
 	var causes []string
-	var apiFixes, objectFixes, appFixes []Fix
+	var apiFixes, objectFixes, appFixes []report.Fix
 
 	for _, d := range s.DiscoveryFailures {
 		name := apiServiceName(d.GroupVersion)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("discovery of %s failed (APIService %s): %s", d.GroupVersion, name, d.Error))
 		causes = append(causes, fmt.Sprintf("APIService %s is unavailable, so the namespace controller cannot list its kinds", name))
-		apiFixes = append(apiFixes, Fix{
-			ID:   "delete-apiservice",
-			Risk: "high",
-			Description: fmt.Sprintf("APIService %s is unavailable: restore the Service behind it (kubectl get apiservice %s -o yaml names it); only if its extension was uninstalled, delete the stale APIService",
+		apiFixes = append(apiFixes, report.NewFix("delete-apiservice", "high",
+			fmt.Sprintf("APIService %s is unavailable: restore the Service behind it (kubectl get apiservice %s -o yaml names it); only if its extension was uninstalled, delete the stale APIService",
 				name, name),
-			Command: "kubectl delete apiservice " + name,
-		})
+			actionOn(report.VerbDelete, apiServicesResource, report.ObjectRef{Group: apiServicesResource.Group, Kind: "APIService", Name: name})))
 	}
 
 	contents, read := s.NamespaceContents[ns.Name]
@@ -85,10 +82,10 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 		// Nothing seen is not nothing there.
 	case len(contents) == 0 && len(specFinalizers) == 0 && len(ns.Finalizers) > 0:
 		// The namespace controller is done; the Namespace's own finalizers hold it.
-		causes = append(causes, fmt.Sprintf("nothing remains in it; its own metadata.finalizers %s hold it", formatFinalizers(ns.Finalizers)))
-		objectFixes = append(objectFixes, removeFinalizersFix(ObjectRef{Kind: "Namespace", Name: ns.Name}, ns.Finalizers, "medium", ""))
+		causes = append(causes, fmt.Sprintf("nothing remains in it; its own metadata.finalizers %s hold it", finalizers.Format(ns.Finalizers)))
+		objectFixes = append(objectFixes, removeFinalizersFix(namespacesResource, report.ObjectRef{Kind: "Namespace", Name: ns.Name}, ns.Finalizers, "medium", ""))
 	case len(contents) == 0:
-		causes = append(causes, fmt.Sprintf("nothing remains in it, yet spec.finalizers %s is not removed (is kube-controller-manager's namespace controller running?)", formatFinalizers(specFinalizers)))
+		causes = append(causes, fmt.Sprintf("nothing remains in it, yet spec.finalizers %s is not removed (is kube-controller-manager's namespace controller running?)", finalizers.Format(specFinalizers)))
 	default:
 		sorted := append([]unstructured.Unstructured(nil), contents...)
 		sort.SliceStable(sorted, func(i, j int) bool {
@@ -117,17 +114,18 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 					heldOrder = append(heldOrder, fin)
 				}
 			}
-			if len(fins) == 0 {
+			gvk := obj.GroupVersionKind()
+			gvr, known := resourceOf(s, gvk.Group, gvk.Kind)
+			if len(fins) == 0 || !known {
 				continue
 			}
-			gvk := obj.GroupVersionKind()
-			ref := ObjectRef{Group: gvk.Group, Kind: gvk.Kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+			ref := report.ObjectRef{Group: gvk.Group, Kind: gvk.Kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
 			if gvk.Group == argocd.Group && gvk.Kind == "Application" {
-				appFixes = append(appFixes, removeFinalizersFix(ref, fins, "high", fmt.Sprintf(
+				appFixes = append(appFixes, removeFinalizersFix(gvr, ref, fins, "high", fmt.Sprintf(
 					"Handle it as app-deletion-stuck first (kubectl argofix diagnose app -n %s %s): stripping Argo CD's finalizer orphans the app's resources",
 					ref.Namespace, ref.Name)))
 			} else {
-				objectFixes = append(objectFixes, removeFinalizersFix(ref, fins, "medium", ""))
+				objectFixes = append(objectFixes, removeFinalizersFix(gvr, ref, fins, "medium", ""))
 			}
 		}
 		var counts []string
@@ -152,13 +150,7 @@ func namespaceTerminatingFinding(s *Snapshot, ns *corev1.Namespace) Finding {
 			risk = "high"
 			desc += "; objects of the undiscoverable API groups above cannot be seen and would be left behind in storage"
 		}
-		f.Fixes = append(f.Fixes, Fix{
-			ID:          "finalize-namespace",
-			Risk:        risk,
-			Description: desc,
-			Command: fmt.Sprintf("kubectl get namespace %s -o json | jq '.spec.finalizers=[]' | kubectl replace --raw /api/v1/namespaces/%s/finalize -f -",
-				ns.Name, ns.Name),
-		})
+		f.Fixes = append(f.Fixes, report.NewFix("finalize-namespace", risk, desc, finalizeNamespaceAction(ns)))
 	}
 	return f
 }
@@ -173,10 +165,10 @@ func contentKind(obj *unstructured.Unstructured) string {
 }
 
 // remainingObjectEvidence renders one object left in a namespace.
-func remainingObjectEvidence(s *Snapshot, obj *unstructured.Unstructured) string {
-	line := fmt.Sprintf("%s %s/%s: metadata.finalizers %s", contentKind(obj), obj.GetNamespace(), obj.GetName(), formatFinalizers(obj.GetFinalizers()))
+func remainingObjectEvidence(s *snapshot.Snapshot, obj *unstructured.Unstructured) string {
+	line := fmt.Sprintf("%s %s/%s: metadata.finalizers %s", contentKind(obj), obj.GetNamespace(), obj.GetName(), finalizers.Format(obj.GetFinalizers()))
 	if ts := obj.GetDeletionTimestamp(); ts != nil {
-		line += ", deletionTimestamp " + formatTime(ts.Time)
+		line += ", deletionTimestamp " + report.FormatTime(ts.Time)
 	} else {
 		line += ", not yet deleted"
 	}
@@ -194,4 +186,20 @@ func apiServiceName(groupVersion string) string {
 		return groupVersion
 	}
 	return gv.Version + "." + gv.Group
+}
+
+// finalizeNamespaceAction clears spec.finalizers through the finalize
+// subresource. The body is the namespace as diagnosed (the subresource
+// replaces metadata too) and its resourceVersion makes any change since a
+// conflict.
+func finalizeNamespaceAction(ns *corev1.Namespace) report.Action {
+	finalized := ns.DeepCopy()
+	finalized.Spec.Finalizers = nil
+	finalized.ManagedFields = nil
+	finalized.Status = corev1.NamespaceStatus{} // the subresource keeps the stored status
+	finalized.APIVersion, finalized.Kind = "v1", "Namespace"
+	a := actionOn(report.VerbUpdate, namespacesResource, report.ObjectRef{Kind: "Namespace", Name: ns.Name})
+	a.Subresource = "finalize"
+	a.Body = report.JSONBody(finalized)
+	return a
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckNamespaceTerminating(t *testing.T) {
@@ -31,13 +32,18 @@ func TestCheckNamespaceTerminating(t *testing.T) {
 		u.SetLabels(map[string]string{argocd.DefaultInstanceKey: "root"})
 	})
 	webApp := testApp("web", func(a *argocd.Application) { a.Namespace = "team-a" })
-	snap := func(ns corev1.Namespace, contents map[string][]unstructured.Unstructured) *Snapshot {
+	snap := func(ns corev1.Namespace, contents map[string][]unstructured.Unstructured) *snapshot.Snapshot {
 		s := testSnapshot()
 		s.AllApplications = []argocd.Application{webApp, testApp("root")}
-		s.Namespaces, s.NamespacesRead, s.NamespaceContents = []corev1.Namespace{ns}, true, contents
+		s.Namespaces, s.Read[snapshot.Namespaces], s.NamespaceContents = []corev1.Namespace{ns}, true, contents
+		for _, objs := range contents {
+			for _, o := range objs {
+				withResources(s, o.GroupVersionKind())
+			}
+		}
 		return s
 	}
-	runCheckCases(t, checkNamespaceTerminating, "namespace-terminating", SeverityError, []checkCase{
+	runCheckCases(t, "namespace-terminating", []checkCase{
 		{
 			name: "an Application and a PVC hold the namespace",
 			snapshot: snap(terminating("team-a", 30*time.Minute), map[string][]unstructured.Unstructured{
@@ -50,7 +56,7 @@ func TestCheckNamespaceTerminating(t *testing.T) {
 				"PersistentVolumeClaim team-a/data: metadata.finalizers [kubernetes.io/pvc-protection], deletionTimestamp 2026-11-25T09:30:00Z, managed by Application team-a/web (argocd.argoproj.io/tracking-id=team-a_web:/PersistentVolumeClaim:team-a/data)",
 				"ConfigMap team-a/cfg: metadata.finalizers [], not yet deleted, managed by Application argocd/root (label app.kubernetes.io/instance=root)",
 				"Handle it as app-deletion-stuck first (kubectl argofix diagnose app -n team-a web)",
-				"kubectl -n team-a patch persistentvolumeclaim data",
+				"kubectl -n team-a patch persistentvolumeclaims data --type json",
 			},
 			notText:   []string{"NamespaceDeletionDiscoveryFailure", "finalize-namespace"},
 			wantFixes: []string{"remove-finalizers", "remove-finalizers"},
@@ -60,35 +66,35 @@ func TestCheckNamespaceTerminating(t *testing.T) {
 			snapshot: snap(terminating("team-a", 10*time.Minute), map[string][]unstructured.Unstructured{}),
 			want:     []string{"namespace-terminating team-a"},
 			wantText: []string{"nothing remains in it, yet spec.finalizers [kubernetes] is not removed",
-				"kubectl get namespace team-a -o json | jq '.spec.finalizers=[]' | kubectl replace --raw /api/v1/namespaces/team-a/finalize -f -"},
+				"kubectl replace --raw /api/v1/namespaces/team-a/finalize -f -"},
 			wantFixes: []string{"finalize-namespace"},
 		},
 		{
 			name: "nothing remains but the Namespace's own finalizer: remove it, not finalize",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				ns := terminating("team-a", 10*time.Minute)
 				ns.Spec.Finalizers, ns.Finalizers = nil, []string{"example.com/hold"}
 				return snap(ns, map[string][]unstructured.Unstructured{})
 			}(),
 			want:      []string{"namespace-terminating team-a"},
-			wantText:  []string{"its own metadata.finalizers [example.com/hold] hold it", "kubectl patch namespace team-a"},
+			wantText:  []string{"its own metadata.finalizers [example.com/hold] hold it", "kubectl patch namespaces team-a --type json"},
 			notText:   []string{"finalize-namespace", "is kube-controller-manager's namespace controller running"},
 			wantFixes: []string{"remove-finalizers"},
 		},
 		{
 			name: "unavailable APIService is named",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := snap(terminating("team-a", 10*time.Minute), map[string][]unstructured.Unstructured{})
-				s.DiscoveryFailures = []DiscoveryFailure{{GroupVersion: "metrics.k8s.io/v1beta1", Error: "the server is currently unable to handle the request"}}
+				s.DiscoveryFailures = []snapshot.DiscoveryFailure{{GroupVersion: "metrics.k8s.io/v1beta1", Error: "the server is currently unable to handle the request"}}
 				return s
 			}(),
 			want:      []string{"namespace-terminating team-a"},
-			wantText:  []string{"APIService v1beta1.metrics.k8s.io is unavailable", "discovery of metrics.k8s.io/v1beta1 failed (APIService v1beta1.metrics.k8s.io)", "kubectl delete apiservice v1beta1.metrics.k8s.io"},
+			wantText:  []string{"APIService v1beta1.metrics.k8s.io is unavailable", "discovery of metrics.k8s.io/v1beta1 failed (APIService v1beta1.metrics.k8s.io)", "kubectl delete apiservices.apiregistration.k8s.io v1beta1.metrics.k8s.io"},
 			wantFixes: []string{"delete-apiservice", "finalize-namespace"},
 		},
 		{
 			name: "some kinds forbidden: nothing seen is not nothing there",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := snap(terminating("team-a", 10*time.Minute), map[string][]unstructured.Unstructured{})
 				s.NamespaceUnread = map[string][]string{"team-a": {"secrets"}}
 				return s

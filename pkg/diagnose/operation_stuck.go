@@ -9,6 +9,9 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // retryLoopCount is the retry count from which an operation counts as
@@ -21,8 +24,8 @@ var waitingForPattern = regexp.MustCompile(`waiting for (healthy state of|comple
 
 // checkOperationStuck reports operations that run longer than StuckAfter,
 // or loop on retries.
-func checkOperationStuck(s *Snapshot) []Finding {
-	var findings []Finding
+func checkOperationStuck(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
 		op := app.Status.OperationState
@@ -39,14 +42,14 @@ func checkOperationStuck(s *Snapshot) []Finding {
 	return findings
 }
 
-func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying bool) Finding {
+func operationStuckFinding(s *snapshot.Snapshot, app *argocd.Application, long, retrying bool) report.Finding {
 	op := app.Status.OperationState
 	started := op.StartedAt.Time
-	f := Finding{
+	f := report.Finding{
 		ID:       "operation-stuck",
-		Severity: SeverityWarning,
+		Severity: report.SeverityWarning,
 		Object:   appRef(app),
-		Docs:     DocsURL("operation-stuck"),
+		Docs:     report.DocsURL("operation-stuck"),
 	}
 	if !op.StartedAt.IsZero() {
 		f.Since = &started
@@ -82,7 +85,7 @@ func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying 
 		f.Summary += fmt.Sprintf(", waiting for %s %s", m[1], label)
 		if r, ok := findResource(app, group, kind, name); ok {
 			if obj, known := s.LiveObject(app, r); known {
-				ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+				ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 				if obj == nil {
 					f.Evidence = append(f.Evidence, fmt.Sprintf("%s does not exist", ref))
 				} else {
@@ -101,13 +104,14 @@ func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying 
 		f.Evidence = append(f.Evidence, line)
 	}
 	if op.Phase == argocd.PhaseRunning {
-		f.Fixes = append(f.Fixes, Fix{
-			ID:          "terminate-operation",
-			Risk:        "low",
-			Description: "terminate the running operation, as `argocd app terminate-op` does (the controller stops it and marks it Failed); fix what it waits for before syncing again",
-			Command: fmt.Sprintf(`kubectl -n %s patch applications.argoproj.io %s --type merge -p '{"status":{"operationState":{"phase":"Terminating"}}}'`,
-				app.Namespace, app.Name),
-		})
+		// As `argocd app terminate-op` does; the test binds it to the
+		// operation still Running.
+		f.Fixes = append(f.Fixes, report.NewFix("terminate-operation", "low",
+			"terminate the running operation, as `argocd app terminate-op` does (the controller stops it and marks it Failed); fix what it waits for before syncing again",
+			jsonPatchAction(argocd.ApplicationsResource, appRef(app), []map[string]any{
+				{"op": "test", "path": "/status/operationState/phase", "value": argocd.PhaseRunning},
+				{"op": "replace", "path": "/status/operationState/phase", "value": "Terminating"},
+			})))
 	} else {
 		f.Summary += "; it is already Terminating, so the controller is not finishing it"
 	}
@@ -116,7 +120,7 @@ func operationStuckFinding(s *Snapshot, app *argocd.Application, long, retrying 
 
 // resourceResultEvidence renders one syncResult entry.
 func resourceResultEvidence(r argocd.ResourceResult) string {
-	ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+	ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 	parts := []string{}
 	if r.Status != "" {
 		parts = append(parts, "status "+r.Status)
@@ -149,7 +153,7 @@ func findResource(app *argocd.Application, group, kind, name string) (argocd.Res
 func liveStateFacts(obj *unstructured.Unstructured) []string {
 	var facts []string
 	if ts := obj.GetDeletionTimestamp(); ts != nil {
-		facts = append(facts, fmt.Sprintf("pending deletion since %s, finalizers %s", formatTime(ts.Time), formatFinalizers(obj.GetFinalizers())))
+		facts = append(facts, fmt.Sprintf("pending deletion since %s, finalizers %s", report.FormatTime(ts.Time), finalizers.Format(obj.GetFinalizers())))
 	}
 	gk := obj.GroupVersionKind().GroupKind()
 	nested := func(fields ...string) int64 {
@@ -203,5 +207,5 @@ func startedText(t time.Time) string {
 	if t.IsZero() {
 		return "(not set)"
 	}
-	return formatTime(t)
+	return report.FormatTime(t)
 }

@@ -20,7 +20,7 @@ func TestCheckOperationStuck(t *testing.T) {
 		}
 	}
 	ingress := testObject("networking.k8s.io/v1", "Ingress", "shop", "web")
-	runCheckCases(t, checkOperationStuck, "operation-stuck", SeverityWarning, []checkCase{
+	runCheckCases(t, "operation-stuck", []checkCase{
 		{
 			name: "running for 20m waiting for an Ingress without load balancer status",
 			snapshot: withLiveObjects(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
@@ -33,7 +33,7 @@ func TestCheckOperationStuck(t *testing.T) {
 				"Sync operation has been Running for 20m, waiting for healthy state of Ingress.networking.k8s.io/web (status.loadBalancer.ingress is empty",
 				"status.operationState.phase Running, startedAt 2026-11-25T09:40:00Z",
 				"syncResult Ingress.networking.k8s.io shop/web: status Synced, hookPhase Running",
-				`patch applications.argoproj.io shop --type merge -p '{"status":{"operationState":{"phase":"Terminating"}}}'`,
+				`patch applications.argoproj.io shop --type json -p '[{"op":"test","path":"/status/operationState/phase","value":"Running"},{"op":"replace","path":"/status/operationState/phase","value":"Terminating"}]'`,
 			},
 			notText:   []string{"syncResult Service shop/web"},
 			wantFixes: []string{"terminate-operation"},

@@ -8,7 +8,7 @@ import (
 )
 
 func TestCheckOrphanedResources(t *testing.T) {
-	runCheckCases(t, checkOrphanedResources, "orphaned-resources", SeverityInfo, []checkCase{
+	runCheckCases(t, "orphaned-resources", []checkCase{
 		{
 			name: "condition fires with its count",
 			snapshot: testSnapshot(testApp("shop", func(a *argocd.Application) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckProjectDeleting(t *testing.T) {
@@ -17,13 +18,13 @@ func TestCheckProjectDeleting(t *testing.T) {
 		p.Finalizers = []string{argocd.ResourcesFinalizer}
 		return p
 	}
-	snap := func(apps ...argocd.Application) *Snapshot {
+	snap := func(apps ...argocd.Application) *snapshot.Snapshot {
 		s := testSnapshot(apps[0])
 		s.AllApplications = apps
 		s.Projects = append(s.Projects, deletingProject())
 		return s
 	}
-	runCheckCases(t, checkProjectDeleting, "project-deleting", SeverityWarning, []checkCase{
+	runCheckCases(t, "project-deleting", []checkCase{
 		{
 			name: "project deleting with two apps referencing it",
 			snapshot: snap(testApp("api", inProject("payments")), testApp("worker", inProject("payments"), func(a *argocd.Application) { a.Namespace = "team-pay" }),
@@ -43,9 +44,9 @@ func TestCheckProjectDeleting(t *testing.T) {
 		},
 		{
 			name: "projects not readable: silent",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := snap(testApp("api", inProject("payments")))
-				s.ProjectsRead = false
+				s.Read[snapshot.Projects] = false
 				return s
 			}(),
 			want: []string{},

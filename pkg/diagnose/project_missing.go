@@ -5,23 +5,20 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	"github.com/argofix/kubectl-argofix/pkg/suggest"
 )
 
 // checkProjectMissing reports Applications whose spec.project names no
 // AppProject. Such an app is neither compared nor synced, and if it is being
 // deleted the controller cannot finish: it resolves the project first.
-func checkProjectMissing(s *Snapshot) []Finding {
-	if !s.ProjectsRead {
-		return nil
-	}
-	var findings []Finding
+func checkProjectMissing(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
-		project := projectName(app)
+		project := app.ProjectName()
 		if _, ok := s.Project(project); ok {
 			continue
 		}
@@ -39,23 +36,23 @@ func projectName(app *argocd.Application) string {
 	return app.Spec.Project
 }
 
-func projectMissingFinding(s *Snapshot, app *argocd.Application, project string) Finding {
-	f := Finding{
+func projectMissingFinding(s *snapshot.Snapshot, app *argocd.Application, project string) report.Finding {
+	f := report.Finding{
 		ID:       "project-missing",
-		Severity: SeverityError,
+		Severity: report.SeverityError,
 		Object:   appRef(app),
 		Summary:  fmt.Sprintf("Application references AppProject %s, which does not exist in namespace %s", project, s.ArgoCDNamespace),
-		Docs:     DocsURL("project-missing"),
+		Docs:     report.DocsURL("project-missing"),
 	}
 	for _, c := range app.Status.Conditions {
 		if strings.Contains(c.Message, "project") && c.IsError() {
-			f.addCondition(c)
+			addCondition(&f, c)
 		}
 	}
 	if app.DeletionTimestamp != nil {
 		f.Summary += "; the app is being deleted and the controller cannot finish until the project exists"
 		f.Evidence = append(f.Evidence, fmt.Sprintf("deletionTimestamp %s, finalizers %s",
-			formatTime(app.DeletionTimestamp.Time), strings.Join(app.Finalizers, ", ")))
+			report.FormatTime(app.DeletionTimestamp.Time), strings.Join(app.Finalizers, ", ")))
 		if f.Since == nil {
 			t := app.DeletionTimestamp.Time
 			f.Since = &t
@@ -69,30 +66,40 @@ func projectMissingFinding(s *Snapshot, app *argocd.Application, project string)
 	}
 	if close := suggest.Closest(project, existing); len(close) > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("closest existing name: %s (a typo in spec.project?)", close[0]))
-		f.Fixes = append(f.Fixes, Fix{
-			ID:          "set-project",
-			Risk:        "low",
-			Description: fmt.Sprintf("point the app at the existing project %s", close[0]),
-			Command: fmt.Sprintf(`kubectl -n %s patch applications.argoproj.io %s --type merge -p '{"spec":{"project":%q}}'`,
-				app.Namespace, app.Name, close[0]),
-		})
+		f.Fixes = append(f.Fixes, setProjectFix(app, close[0]))
 	}
-	if manifest, err := projectManifest(s, app, project); err == nil {
-		f.Fixes = append(f.Fixes, Fix{
-			ID:          "create-project",
-			Risk:        "low",
-			Description: fmt.Sprintf("create AppProject %s allowing only this app's repositories and destination", project),
-			Command:     "kubectl apply -f -",
-			Manifest:    manifest,
-		})
-	}
+	f.Fixes = append(f.Fixes, createProjectFix(s, app, project, "allowing only this app's repositories and destination"))
 	return f
 }
 
-// projectManifest is the narrowest AppProject that lets the controller
+// setProjectFix points the app at another project. The patch tests the
+// project it replaces, so a concurrent edit of spec.project is not undone.
+func setProjectFix(app *argocd.Application, project string) report.Fix {
+	ops := []map[string]any{
+		{"op": "test", "path": "/spec/project", "value": app.Spec.Project},
+		{"op": "replace", "path": "/spec/project", "value": project},
+	}
+	if app.Spec.Project == "" {
+		// An absent field cannot be tested; bind to the whole object instead.
+		ops = []map[string]any{
+			{"op": "test", "path": "/metadata/resourceVersion", "value": app.ResourceVersion},
+			{"op": "add", "path": "/spec/project", "value": project},
+		}
+	}
+	return report.NewFix("set-project", "low", fmt.Sprintf("point the app at the existing project %s", project),
+		jsonPatchAction(argocd.ApplicationsResource, appRef(app), ops))
+}
+
+// createProjectFix recreates a missing AppProject, the narrowest one that
+// lets the controller handle this app again; why says what follows.
+func createProjectFix(s *snapshot.Snapshot, app *argocd.Application, project, why string) report.Fix {
+	return report.NewFix("create-project", "low", fmt.Sprintf("create AppProject %s %s", project, why), createProjectAction(s, app, project))
+}
+
+// projectObject is the narrowest AppProject that lets the controller
 // handle this app again: its repos, its destination, and the cluster-scoped
 // kinds it already manages (needed to delete them).
-func projectManifest(s *Snapshot, app *argocd.Application, project string) (string, error) {
+func projectObject(s *snapshot.Snapshot, app *argocd.Application, project string) map[string]any {
 	var repos []string
 	for _, src := range app.SourceList() {
 		if src.RepoURL != "" && !slices.Contains(repos, src.RepoURL) {
@@ -128,15 +135,10 @@ func projectManifest(s *Snapshot, app *argocd.Application, project string) (stri
 	if app.Namespace != s.ArgoCDNamespace {
 		spec["sourceNamespaces"] = []string{app.Namespace}
 	}
-	obj := map[string]any{
+	return map[string]any{
 		"apiVersion": "argoproj.io/v1alpha1",
 		"kind":       "AppProject",
 		"metadata":   map[string]string{"name": project, "namespace": s.ArgoCDNamespace},
 		"spec":       spec,
 	}
-	out, err := yaml.Marshal(obj)
-	if err != nil {
-		return "", fmt.Errorf("render AppProject %s: %w", project, err)
-	}
-	return string(out), nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckProjectMissing(t *testing.T) {
@@ -15,7 +16,7 @@ func TestCheckProjectMissing(t *testing.T) {
 	}
 	tests := []struct {
 		name         string
-		snapshot     *Snapshot
+		snapshot     *snapshot.Snapshot
 		want         []string
 		wantEvidence []string
 		wantFixes    []string
@@ -61,9 +62,9 @@ func TestCheckProjectMissing(t *testing.T) {
 		},
 		{
 			name: "projects not readable: silent",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("guestbook", withProject("foo")))
-				s.ProjectsRead = false
+				s.Read[snapshot.Projects] = false
 				return s
 			}(),
 			want: []string{},
@@ -71,7 +72,7 @@ func TestCheckProjectMissing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := checkProjectMissing(tt.snapshot)
+			got := runRegistered(t, "project-missing", tt.snapshot)
 			if !reflect.DeepEqual(ids(got), tt.want) {
 				t.Fatalf("findings = %v, want %v", ids(got), tt.want)
 			}
@@ -105,10 +106,7 @@ func TestProjectManifestIsScopedToTheApp(t *testing.T) {
 		}
 	})
 	s := testSnapshot(app)
-	got, err := projectManifest(s, &s.Applications[0], "payments")
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := createProjectAction(s, &s.Applications[0], "payments").Manifest()
 	for _, want := range []string{
 		"name: payments", "namespace: argocd", "- https://git.example.com/apps.git",
 		"server: https://kubernetes.default.svc", "kind: ClusterRole", "sourceNamespaces:\n  - team-a",

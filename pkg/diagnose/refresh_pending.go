@@ -2,20 +2,20 @@ package diagnose
 
 import (
 	"fmt"
-)
 
-// RefreshAnnotation asks the controller to refresh an app; the controller
-// removes it when done.
-const RefreshAnnotation = "argocd.argoproj.io/refresh"
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
+)
 
 // checkRefreshPending reports apps whose refresh annotation is still set
 // while status.reconciledAt is older than StuckAfter (or absent): the
 // controller is not reconciling them.
-func checkRefreshPending(s *Snapshot) []Finding {
-	var findings []Finding
+func checkRefreshPending(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
-		v, ok := app.Annotations[RefreshAnnotation]
+		v, ok := app.Annotations[argocd.RefreshAnnotation]
 		if !ok {
 			continue
 		}
@@ -23,12 +23,12 @@ func checkRefreshPending(s *Snapshot) []Finding {
 		if reconciled != nil && !olderThan(s.Now, reconciled.Time, s.StuckAfter) {
 			continue
 		}
-		f := Finding{
+		f := report.Finding{
 			ID:       "refresh-pending",
-			Severity: SeverityInfo,
+			Severity: report.SeverityInfo,
 			Object:   appRef(app),
-			Docs:     DocsURL("refresh-pending"),
-			Evidence: []string{fmt.Sprintf("metadata.annotations[%s] = %q", RefreshAnnotation, v)},
+			Docs:     report.DocsURL("refresh-pending"),
+			Evidence: []string{fmt.Sprintf("metadata.annotations[%s] = %q", argocd.RefreshAnnotation, v)},
 		}
 		if reconciled == nil {
 			f.Summary = fmt.Sprintf("A %s refresh was requested but the controller has never reconciled the app (no status.reconciledAt)", v)
@@ -39,7 +39,7 @@ func checkRefreshPending(s *Snapshot) []Finding {
 			}
 		} else {
 			f.Summary = fmt.Sprintf("A %s refresh was requested but the controller last reconciled the app %s ago", v, formatAge(s.Now.Sub(reconciled.Time)))
-			f.Evidence = append(f.Evidence, "status.reconciledAt "+formatTime(reconciled.Time))
+			f.Evidence = append(f.Evidence, "status.reconciledAt "+report.FormatTime(reconciled.Time))
 			f.Since = timePtr(reconciled.Time)
 		}
 		if ready, line, read := controllerReadiness(s); read {

@@ -8,21 +8,22 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckRefreshPending(t *testing.T) {
 	refresh := func(reconciled *metav1.Time) func(*argocd.Application) {
 		return func(a *argocd.Application) {
-			a.Annotations = map[string]string{RefreshAnnotation: "hard"}
+			a.Annotations = map[string]string{argocd.RefreshAnnotation: "hard"}
 			a.Status.ReconciledAt = reconciled
 		}
 	}
-	runCheckCases(t, checkRefreshPending, "refresh-pending", SeverityInfo, []checkCase{
+	runCheckCases(t, "refresh-pending", []checkCase{
 		{
 			name: "annotation set and last reconciled 20m ago, no controller pod",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("shop", refresh(timeAgo(20*time.Minute))))
-				s.ControllerRead = true
+				s.Read[snapshot.Controller] = true
 				return s
 			}(),
 			want: []string{"refresh-pending shop"},
@@ -45,9 +46,9 @@ func TestCheckRefreshPending(t *testing.T) {
 		},
 		{
 			name: "never reconciled, ready controller",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := testSnapshot(testApp("shop", refresh(nil)))
-				s.ControllerRead = true
+				s.Read[snapshot.Controller] = true
 				s.ControllerPods = []corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "argocd-application-controller-0"},
 					Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}}}}
 				return s

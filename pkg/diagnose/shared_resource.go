@@ -6,15 +6,17 @@ import (
 	"strings"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // checkSharedResource reports apps that manage an object another app also
 // manages: Argo CD's SharedResourceWarning condition, or the same live
 // object (group/kind/namespace/name on the same cluster) in the
 // status.resources of two Applications. One finding per app.
-func checkSharedResource(s *Snapshot) []Finding {
+func checkSharedResource(s *snapshot.Snapshot) []report.Finding {
 	owners := map[sharedKey][]string{}
-	apps := allApplications(s)
+	apps := s.AllApps()
 	for i := range apps {
 		a := &apps[i]
 		seen := map[sharedKey]bool{}
@@ -22,14 +24,14 @@ func checkSharedResource(s *Snapshot) []Finding {
 			if r.Hook {
 				continue
 			}
-			k := sharedKey{Cluster: destinationServer(s, a.Spec.Destination), Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+			k := sharedKey{Cluster: clusterKey(s, a.Spec.Destination), Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 			if !seen[k] {
 				seen[k] = true
 				owners[k] = append(owners[k], a.Namespace+"/"+a.Name)
 			}
 		}
 	}
-	var findings []Finding
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
 		self := app.Namespace + "/" + app.Name
@@ -43,7 +45,7 @@ func checkSharedResource(s *Snapshot) []Finding {
 		var evidence []string
 		seen := map[sharedKey]bool{}
 		for _, r := range app.Status.Resources {
-			k := sharedKey{Cluster: destinationServer(s, app.Spec.Destination), Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+			k := sharedKey{Cluster: clusterKey(s, app.Spec.Destination), Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 			if r.Hook || seen[k] || len(owners[k]) < 2 {
 				continue
 			}
@@ -54,7 +56,7 @@ func checkSharedResource(s *Snapshot) []Finding {
 					others = append(others, o)
 				}
 			}
-			ref := ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+			ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 			shared = append(shared, fmt.Sprintf("%s (also in Application %s)", ref, strings.Join(others, ", ")))
 			line := fmt.Sprintf("%s is in status.resources of Applications %s", ref, strings.Join(owners[k], " and "))
 			if obj, _ := s.LiveObject(app, r); obj != nil {
@@ -67,14 +69,14 @@ func checkSharedResource(s *Snapshot) []Finding {
 		if len(conds) == 0 && len(shared) == 0 {
 			continue
 		}
-		f := Finding{
+		f := report.Finding{
 			ID:       "shared-resource",
-			Severity: SeverityWarning,
+			Severity: report.SeverityWarning,
 			Object:   appRef(app),
-			Docs:     DocsURL("shared-resource"),
+			Docs:     report.DocsURL("shared-resource"),
 		}
 		for _, c := range conds {
-			f.addCondition(c)
+			addCondition(&f, c)
 		}
 		f.Evidence = append(f.Evidence, evidence...)
 		switch {
@@ -95,19 +97,11 @@ type sharedKey struct {
 	Cluster, Group, Kind, Namespace, Name string
 }
 
-// destinationServer resolves a destination to its cluster URL, through the
-// cluster Secrets when it names the cluster.
-func destinationServer(s *Snapshot, d argocd.Destination) string {
-	if d.Server != "" {
-		return strings.TrimSuffix(d.Server, "/")
-	}
-	for _, c := range s.Clusters {
-		if c.Name == d.Name {
-			return strings.TrimSuffix(c.Server, "/")
-		}
-	}
-	if d.Name == argocd.InClusterName {
-		return argocd.InClusterServer
+// clusterKey names a destination's cluster for comparing apps: its URL,
+// or its unresolved name.
+func clusterKey(s *snapshot.Snapshot, d argocd.Destination) string {
+	if server, ok := argocd.DestinationServer(d, s.Clusters); ok {
+		return server
 	}
 	return "name:" + d.Name
 }

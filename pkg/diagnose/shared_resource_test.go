@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckSharedResource(t *testing.T) {
@@ -19,11 +20,11 @@ func TestCheckSharedResource(t *testing.T) {
 	byName := testApp("d", manages(cm), func(x *argocd.Application) {
 		x.Spec.Destination = argocd.Destination{Name: "in-cluster", Namespace: "shared"}
 	})
-	all := func(s *Snapshot, apps ...argocd.Application) *Snapshot {
+	all := func(s *snapshot.Snapshot, apps ...argocd.Application) *snapshot.Snapshot {
 		s.AllApplications = apps
 		return s
 	}
-	runCheckCases(t, checkSharedResource, "shared-resource", SeverityWarning, []checkCase{
+	runCheckCases(t, "shared-resource", []checkCase{
 		{
 			name: "two apps list the same ConfigMap: one finding per selected app",
 			snapshot: withLiveObjects(all(testSnapshot(a, b), a, b), testObject("v1", "ConfigMap", "shared", "settings", func(u *unstructured.Unstructured) {

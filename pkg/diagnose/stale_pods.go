@@ -9,6 +9,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // podOwnerKinds are the managed kinds whose pods stale-pods looks at.
@@ -21,14 +24,11 @@ var podOwnerKinds = map[string]string{
 // deletionTimestamp (which already includes the grace period) plus one
 // more grace period has passed, typically because the node is NotReady or
 // gone, or a finalizer holds the pod.
-func checkStalePods(s *Snapshot) []Finding {
-	if !s.PodsRead {
-		return nil
-	}
-	var findings []Finding
+func checkStalePods(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
-		if !isInCluster(app.Spec.Destination) {
+		if !argocd.IsInCluster(app.Spec.Destination) {
 			// Its pods are on another cluster: same-named local pods are not its.
 			continue
 		}
@@ -82,7 +82,7 @@ func podGraceDeadline(p *corev1.Pod) time.Time {
 // ownerReferences (ReplicaSet to Deployment, Job to CronJob) through the
 // live objects or, when those were not read, the controllers' naming
 // (<deployment>-<hash>). It returns "" for a pod of no managed workload.
-func podWorkload(s *Snapshot, p *corev1.Pod, managed map[workloadKey]bool) string {
+func podWorkload(s *snapshot.Snapshot, p *corev1.Pod, managed map[workloadKey]bool) string {
 	if managed[workloadKey{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}] {
 		return "managed Pod"
 	}
@@ -95,7 +95,7 @@ func podWorkload(s *Snapshot, p *corev1.Pod, managed map[workloadKey]bool) strin
 		if !ok {
 			continue
 		}
-		if live := s.Live[LiveKey{Group: podOwnerKinds[o.Kind], Kind: o.Kind, Namespace: p.Namespace, Name: o.Name}]; live != nil {
+		if live := s.Live[snapshot.LiveKey{Group: podOwnerKinds[o.Kind], Kind: o.Kind, Namespace: p.Namespace, Name: o.Name}]; live != nil {
 			for _, lo := range live.GetOwnerReferences() {
 				if lo.Kind == up && managed[workloadKey{Kind: up, Namespace: p.Namespace, Name: lo.Name}] {
 					return fmt.Sprintf("%s %s of %s %s", o.Kind, o.Name, up, lo.Name)
@@ -131,7 +131,7 @@ func managedByPrefix(managed map[workloadKey]bool, namespace, name string, kindO
 	return best, found
 }
 
-func stalePodsFinding(s *Snapshot, app *argocd.Application, stale []stalePod) Finding {
+func stalePodsFinding(s *snapshot.Snapshot, app *argocd.Application, stale []stalePod) report.Finding {
 	sort.Slice(stale, func(i, j int) bool {
 		a, b := stale[i].pod, stale[j].pod
 		if a.Namespace != b.Namespace {
@@ -139,14 +139,14 @@ func stalePodsFinding(s *Snapshot, app *argocd.Application, stale []stalePod) Fi
 		}
 		return a.Name < b.Name
 	})
-	f := Finding{
+	f := report.Finding{
 		ID:       "stale-pods",
-		Severity: SeverityWarning,
+		Severity: report.SeverityWarning,
 		Object:   appRef(app),
-		Docs:     DocsURL("stale-pods"),
+		Docs:     report.DocsURL("stale-pods"),
 	}
 	var names []string
-	byNamespace := map[string][]string{}
+	byNamespace := map[string][]*corev1.Pod{}
 	var nsOrder []string
 	for _, sp := range stale {
 		p := sp.pod
@@ -161,38 +161,40 @@ func stalePodsFinding(s *Snapshot, app *argocd.Application, stale []stalePod) Fi
 			grace = *p.DeletionGracePeriodSeconds
 		}
 		f.Evidence = append(f.Evidence, fmt.Sprintf("Pod %s/%s of %s: metadata.deletionTimestamp %s (grace %ds, terminating for %s), metadata.finalizers %s, %s",
-			p.Namespace, p.Name, sp.owner, formatTime(deleted), grace, formatAge(s.Now.Sub(deleted)), formatFinalizers(p.Finalizers), node))
+			p.Namespace, p.Name, sp.owner, report.FormatTime(deleted), grace, formatAge(s.Now.Sub(deleted)), finalizers.Format(p.Finalizers), node))
 		if _, ok := byNamespace[p.Namespace]; !ok {
 			nsOrder = append(nsOrder, p.Namespace)
 		}
-		byNamespace[p.Namespace] = append(byNamespace[p.Namespace], p.Name)
+		byNamespace[p.Namespace] = append(byNamespace[p.Namespace], p)
 		if len(p.Finalizers) > 0 {
-			f.Fixes = append(f.Fixes, removeFinalizersFix(ObjectRef{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}, p.Finalizers, "medium",
+			f.Fixes = append(f.Fixes, removeFinalizersFix(podsResource, report.ObjectRef{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}, p.Finalizers, "medium",
 				"A forced delete does not remove finalizers"))
 		}
 	}
 	f.Summary = fmt.Sprintf("%s of the app's workloads are stuck Terminating past their grace period: %s", plural(len(stale), "pod"), strings.Join(names, ", "))
-	var force []Fix
+	var force []report.Fix
 	for _, ns := range nsOrder {
-		pods := byNamespace[ns]
-		force = append(force, Fix{
-			ID:   "force-delete-pods",
-			Risk: "medium",
-			Description: fmt.Sprintf("force-delete pods %s in %s: the API object goes at once without waiting for the kubelet; if the node is only unreachable its containers may still run (for a StatefulSet, two pods with one identity)",
-				strings.Join(pods, ", "), ns),
-			Command: fmt.Sprintf("kubectl -n %s delete pod %s --grace-period=0 --force", ns, strings.Join(pods, " ")),
-		})
+		var names []string
+		var deletes []report.Action
+		for _, p := range byNamespace[ns] {
+			names = append(names, p.Name)
+			deletes = append(deletes, forceDeletePodAction(p))
+		}
+		force = append(force, report.NewFix("force-delete-pods", "medium",
+			fmt.Sprintf("force-delete pods %s in %s: the API object goes at once without waiting for the kubelet; if the node is only unreachable its containers may still run (for a StatefulSet, two pods with one identity)",
+				strings.Join(names, ", "), ns),
+			deletes...))
 	}
 	f.Fixes = append(force, f.Fixes...)
 	return f
 }
 
 // nodeState describes the node a pod is bound to, from its Ready condition.
-func nodeState(s *Snapshot, name string) string {
+func nodeState(s *snapshot.Snapshot, name string) string {
 	if name == "" {
 		return "not scheduled to a node"
 	}
-	if !s.NodesRead {
+	if !s.Has(snapshot.Nodes) {
 		return fmt.Sprintf("node %s (nodes not read)", name)
 	}
 	for i := range s.Nodes {
@@ -204,7 +206,7 @@ func nodeState(s *Snapshot, name string) string {
 			if c.Type != corev1.NodeReady {
 				continue
 			}
-			state := fmt.Sprintf("node %s Ready=%s since %s", name, c.Status, formatTime(c.LastTransitionTime.Time))
+			state := fmt.Sprintf("node %s Ready=%s since %s", name, c.Status, report.FormatTime(c.LastTransitionTime.Time))
 			if c.Reason != "" {
 				state += " (" + c.Reason + ")"
 			}
@@ -213,4 +215,14 @@ func nodeState(s *Snapshot, name string) string {
 		return fmt.Sprintf("node %s has no Ready condition", name)
 	}
 	return fmt.Sprintf("node %s does not exist", name)
+}
+
+// forceDeletePodAction deletes a pod at once, bound to its UID: a
+// StatefulSet pod recreated under the same name is not the one diagnosed.
+func forceDeletePodAction(p *corev1.Pod) report.Action {
+	a := actionOn(report.VerbDelete, podsResource, report.ObjectRef{Kind: "Pod", Namespace: p.Namespace, Name: p.Name})
+	a.UID = string(p.UID)
+	var zero int64
+	a.GracePeriodSeconds = &zero
+	return a
 }

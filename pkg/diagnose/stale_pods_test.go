@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckStalePods(t *testing.T) {
@@ -38,12 +39,12 @@ func TestCheckStalePods(t *testing.T) {
 		Status: corev1.NodeStatus{Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionUnknown,
 			Reason: "NodeStatusUnknown", LastTransitionTime: *timeAgo(time.Hour)}}},
 	}}
-	snap := func(pods ...corev1.Pod) *Snapshot {
+	snap := func(pods ...corev1.Pod) *snapshot.Snapshot {
 		s := testSnapshot(app)
-		s.PodsRead, s.Pods, s.Nodes, s.NodesRead = true, pods, nodes, true
+		s.Read[snapshot.Pods], s.Pods, s.Nodes, s.Read[snapshot.Nodes] = true, pods, nodes, true
 		return s
 	}
-	runCheckCases(t, checkStalePods, "stale-pods", SeverityWarning, []checkCase{
+	runCheckCases(t, "stale-pods", []checkCase{
 		{
 			name: "pods on a NotReady node and on a vanished node",
 			snapshot: snap(
@@ -55,8 +56,8 @@ func TestCheckStalePods(t *testing.T) {
 				"2 pods of the app's workloads are stuck Terminating past their grace period: shop/db-0 (node node-gone does not exist), shop/web-5d8f7c-abcde (node node-a Ready=Unknown since 2026-11-25T09:00:00Z (NodeStatusUnknown))",
 				"Pod shop/web-5d8f7c-abcde of ReplicaSet web-5d8f7c of Deployment web: metadata.deletionTimestamp 2026-11-25T09:50:00Z (grace 30s, terminating for 10m), metadata.finalizers []",
 				"Pod shop/db-0 of StatefulSet db", "metadata.finalizers [example.com/hold]",
-				"kubectl -n shop delete pod db-0 web-5d8f7c-abcde --grace-period=0 --force",
-				`kubectl -n shop patch pod db-0 --type json`,
+				"kubectl -n shop delete pods db-0 --grace-period=0 --force\nkubectl -n shop delete pods web-5d8f7c-abcde --grace-period=0 --force",
+				`kubectl -n shop patch pods db-0 --type json`,
 			},
 			wantFixes: []string{"force-delete-pods", "remove-finalizers"},
 		},
@@ -86,9 +87,9 @@ func TestCheckStalePods(t *testing.T) {
 		},
 		{
 			name: "nodes not read",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := snap(pod("db-0", "node-a", time.Hour, sts))
-				s.Nodes, s.NodesRead = nil, false
+				s.Nodes, s.Read[snapshot.Nodes] = nil, false
 				return s
 			}(),
 			want:     []string{"stale-pods shop"},
@@ -96,9 +97,9 @@ func TestCheckStalePods(t *testing.T) {
 		},
 		{
 			name: "pods not read: silent",
-			snapshot: func() *Snapshot {
+			snapshot: func() *snapshot.Snapshot {
 				s := snap(pod("db-0", "node-a", time.Hour, sts))
-				s.PodsRead = false
+				s.Read[snapshot.Pods] = false
 				return s
 			}(),
 			want: []string{},

@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // checkSyncFailed reports Applications whose last operation Failed or
 // Errored (and no new operation has been requested since), or that carry a
 // SyncError or ComparisonError condition.
-func checkSyncFailed(s *Snapshot) []Finding {
-	var findings []Finding
+func checkSyncFailed(s *snapshot.Snapshot) []report.Finding {
+	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
 		op := app.Status.OperationState
@@ -31,22 +33,22 @@ func checkSyncFailed(s *Snapshot) []Finding {
 	return findings
 }
 
-func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.ApplicationCondition) Finding {
-	f := Finding{
+func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.ApplicationCondition) report.Finding {
+	f := report.Finding{
 		ID:       "sync-failed",
-		Severity: SeverityError,
+		Severity: report.SeverityError,
 		Object:   appRef(app),
-		Docs:     DocsURL("sync-failed"),
+		Docs:     report.DocsURL("sync-failed"),
 	}
 	var summary []string
 	var first *argocd.ResourceResult
 	if failed {
 		op := app.Status.OperationState
 		when := op.StartedAt.Time
-		line := fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, formatTime(when))
+		line := fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, report.FormatTime(when))
 		if op.FinishedAt != nil {
 			when = op.FinishedAt.Time
-			line += ", finishedAt " + formatTime(when)
+			line += ", finishedAt " + report.FormatTime(when)
 		}
 		f.Since = timePtr(when)
 		f.Evidence = append(f.Evidence, line)
@@ -65,7 +67,7 @@ func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.Appl
 		}
 		s := "last sync " + op.Phase
 		if first != nil {
-			ref := ObjectRef{Group: first.Group, Kind: first.Kind, Namespace: first.Namespace, Name: first.Name}
+			ref := report.ObjectRef{Group: first.Group, Kind: first.Kind, Namespace: first.Namespace, Name: first.Name}
 			s += fmt.Sprintf(" at %s", ref)
 			if first.Message != "" {
 				s += ": " + first.Message
@@ -76,7 +78,7 @@ func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.Appl
 		summary = append(summary, s)
 	}
 	for _, c := range conds {
-		f.addCondition(c)
+		addCondition(&f, c)
 		summary = append(summary, c.Type+": "+c.Message)
 	}
 	f.Summary = "Application " + strings.Join(summary, "; ")

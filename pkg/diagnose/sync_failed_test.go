@@ -18,7 +18,7 @@ func TestCheckSyncFailed(t *testing.T) {
 			}
 		}
 	}
-	runCheckCases(t, checkSyncFailed, "sync-failed", SeverityError, []checkCase{
+	runCheckCases(t, "sync-failed", []checkCase{
 		{
 			name: "failed sync names the failing resource and hook",
 			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseFailed, "one or more objects failed to apply",

@@ -22,7 +22,7 @@ import (
 	"k8s.io/client-go/restmapper"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
-	"github.com/argofix/kubectl-argofix/pkg/diagnose"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	"github.com/argofix/kubectl-argofix/test/controlplane"
 )
 
@@ -58,7 +58,7 @@ func run(m *testing.M) int {
 }
 
 // countingClients builds clients whose every HTTP request bumps n.
-func countingClients(t testing.TB, n *atomic.Int64) diagnose.Clients {
+func countingClients(t testing.TB, n *atomic.Int64) snapshot.Clients {
 	t.Helper()
 	cfg := plane.RESTConfig()
 	cfg.QPS, cfg.Burst = 500, 1000
@@ -72,7 +72,7 @@ func countingClients(t testing.TB, n *atomic.Int64) diagnose.Clients {
 	dyn := dynamic.NewForConfigOrDie(cfg)
 	disco := discovery.NewDiscoveryClientForConfigOrDie(cfg)
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco))
-	return diagnose.Clients{Kube: kube, Dynamic: dyn, Mapper: mapper, Discovery: disco}
+	return snapshot.Clients{Kube: kube, Dynamic: dyn, Mapper: mapper, Discovery: disco}
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -120,10 +120,10 @@ func seedApps(t testing.TB, first, last int) {
 	}
 }
 
-func diagnoseAll(t testing.TB, c diagnose.Clients) *diagnose.Snapshot {
+func diagnoseAll(t testing.TB, c snapshot.Clients) *snapshot.Snapshot {
 	t.Helper()
-	s, _, err := diagnose.CollectApps(context.Background(), c, diagnose.AppSelector{AllNamespaces: true, WholeCluster: true},
-		diagnose.CollectOptions{ArgoCDNamespace: "argocd", Now: time.Now(), StuckAfter: 5 * time.Minute})
+	s, err := snapshot.CollectApps(context.Background(), c, snapshot.AppSelector{AllNamespaces: true, WholeCluster: true},
+		snapshot.CollectOptions{ArgoCDNamespace: "argocd", Now: time.Now(), StuckAfter: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func diagnoseAll(t testing.TB, c diagnose.Clients) *diagnose.Snapshot {
 
 // requireLiveOfEveryApp checks the collection really read every app and
 // the object it manages: a cheap collection that reads nothing proves nothing.
-func requireLiveOfEveryApp(t *testing.T, s *diagnose.Snapshot, want int) {
+func requireLiveOfEveryApp(t *testing.T, s *snapshot.Snapshot, want int) {
 	t.Helper()
 	if len(s.Applications) != want {
 		t.Fatalf("read %d apps, want %d", len(s.Applications), want)

@@ -1,6 +1,6 @@
-// Package diagnose reads an Argo CD installation into a Snapshot, runs the
-// checks over it and reports what they found. It never changes the cluster.
-package diagnose
+// Package report is the argofix/v1alpha1 contract: Finding, Fix, Action,
+// Report and the printers (table, wide, json, yaml). It imports no client-go.
+package report
 
 import (
 	"fmt"
@@ -17,8 +17,8 @@ const (
 	SeverityInfo    Severity = "info"
 )
 
-// rank orders severities so that a higher number is worse.
-func (s Severity) rank() int {
+// Rank orders severities so that a higher number is worse.
+func (s Severity) Rank() int {
 	switch s {
 	case SeverityError:
 		return 3
@@ -31,7 +31,7 @@ func (s Severity) rank() int {
 }
 
 // AtLeast tells whether s is as bad as or worse than other.
-func (s Severity) AtLeast(other Severity) bool { return s.rank() >= other.rank() }
+func (s Severity) AtLeast(other Severity) bool { return s.Rank() >= other.Rank() }
 
 // ObjectRef names the Kubernetes object a finding is about.
 type ObjectRef struct {
@@ -53,14 +53,27 @@ func (o ObjectRef) String() string {
 	return fmt.Sprintf("%s %s/%s", kind, o.Namespace, o.Name)
 }
 
-// Fix is a way out of a finding. Command is what a person runs today;
-// Manifest, when set, is the object that command creates.
+// Fix is a way out of a finding. Actions are the API requests that apply
+// it (none for advice a person must follow by hand); Command renders them
+// for people; Manifest is the object a create action makes, as YAML.
 type Fix struct {
-	ID          string `json:"id"`
-	Risk        string `json:"risk"`
-	Description string `json:"description"`
-	Command     string `json:"command,omitempty"`
-	Manifest    string `json:"manifest,omitempty"`
+	ID          string   `json:"id"`
+	Risk        string   `json:"risk"`
+	Description string   `json:"description"`
+	Command     string   `json:"command,omitempty"`
+	Manifest    string   `json:"manifest,omitempty"`
+	Actions     []Action `json:"actions,omitempty"`
+}
+
+// NewFix is a fix applied by actions; its command is rendered from them.
+func NewFix(id, risk, description string, actions ...Action) Fix {
+	f := Fix{ID: id, Risk: risk, Description: description, Actions: actions, Command: KubectlCommands(actions)}
+	for _, a := range actions {
+		if a.Verb == VerbCreate {
+			f.Manifest = a.Manifest()
+		}
+	}
+	return f
 }
 
 // Finding is one problem found, with the evidence behind it. Its JSON form

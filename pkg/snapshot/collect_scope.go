@@ -1,4 +1,4 @@
-package diagnose
+package snapshot
 
 import (
 	"context"
@@ -27,13 +27,13 @@ type AppSelector struct {
 // CollectApps reads the selected Applications and everything their checks
 // need. The number of requests depends on the number of kinds and
 // namespaces involved, never on the number of Applications.
-func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOptions) (*Snapshot, []ReadProblem, error) {
+func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOptions) (*Snapshot, error) {
 	if _, err := labels.Parse(sel.Selector); err != nil {
-		return nil, nil, &BadSelectorError{Selector: sel.Selector, Err: err}
+		return nil, &BadSelectorError{Selector: sel.Selector, Err: err}
 	}
 	// The whole-cluster view lists every app, so that checks across apps
 	// (shared objects, who manages what in a stuck namespace) see them all.
-	log := &problemLog{}
+	rec := newRecorder()
 	ns := sel.Namespace
 	if sel.AllNamespaces || sel.WholeCluster {
 		ns = metav1.NamespaceAll
@@ -41,42 +41,45 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 	apps := c.Dynamic.Resource(argocd.ApplicationsResource)
 	list, err := listAll(ctx, apps.Namespace(ns), metav1.ListOptions{})
 	if apierrors.IsForbidden(err) && !sel.AllNamespaces && ns != sel.Namespace {
-		log.add(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(),
-			Skipped: []string{"Applications outside namespace " + sel.Namespace}})
+		rec.failed(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(), Source: AllApplications})
 		ns = sel.Namespace
 		list, err = listAll(ctx, apps.Namespace(ns), metav1.ListOptions{})
 	}
 	if apierrors.IsNotFound(err) {
-		return nil, nil, &NotInstalledError{}
+		return nil, &NotInstalledError{}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("list Applications%s: %w", inNamespace(ns), err)
+		return nil, fmt.Errorf("list Applications%s: %w", inNamespace(ns), err)
 	}
-	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace,
-		argoCDNamespaceGuessed: opts.ArgoCDNamespaceGuessed}
+	if ns == metav1.NamespaceAll {
+		rec.done(AllApplications)
+	}
+	s := opts.newSnapshot()
 	selector, _ := labels.Parse(sel.Selector)
-	s.AllApplications = decodeApplications(list, log)
+	s.AllApplications = decodeApplications(list, rec)
 	for _, app := range s.AllApplications {
 		if !sel.AllNamespaces && app.Namespace != sel.Namespace {
 			continue
 		}
-		if !selector.Matches(labels.Set(app.Labels)) || sel.Project != "" && projectName(&app) != sel.Project {
+		if !selector.Matches(labels.Set(app.Labels)) || sel.Project != "" && app.ProjectName() != sel.Project {
 			continue
 		}
 		s.Applications = append(s.Applications, app)
 	}
-	problems, err := collectAround(ctx, c, s, sel.AllNamespaces || sel.WholeCluster)
-	return s, append(log.problems, problems...), err
+	if err := collectAround(ctx, c, s, sel.AllNamespaces || sel.WholeCluster, rec); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // decodeApplications decodes what it can: one malformed Application is
 // reported and skipped, not a reason to diagnose nothing.
-func decodeApplications(list []unstructured.Unstructured, log *problemLog) []argocd.Application {
+func decodeApplications(list []unstructured.Unstructured, rec *recorder) []argocd.Application {
 	apps := make([]argocd.Application, 0, len(list))
 	for i := range list {
 		app, err := argocd.DecodeApplication(&list[i])
 		if err != nil {
-			log.add(ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Namespace: list[i].GetNamespace(), Error: err.Error()})
+			rec.failed(ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Namespace: list[i].GetNamespace(), Error: err.Error()})
 			continue
 		}
 		apps = append(apps, app)
@@ -113,7 +116,7 @@ func namespacesOfApps(apps []argocd.Application) []string {
 	}
 	for _, app := range apps {
 		add(app.Namespace)
-		if isInCluster(app.Spec.Destination) {
+		if argocd.IsInCluster(app.Spec.Destination) {
 			add(app.Spec.Destination.Namespace)
 			for _, r := range app.Status.Resources {
 				add(r.Namespace)
@@ -122,10 +125,4 @@ func namespacesOfApps(apps []argocd.Application) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// isInCluster tells whether a destination is the cluster we are reading;
-// the live objects of other clusters are out of reach.
-func isInCluster(d argocd.Destination) bool {
-	return d.Name == argocd.InClusterName || d.Name == "" && sameServer(d.Server, argocd.InClusterServer)
 }

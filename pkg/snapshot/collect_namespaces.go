@@ -1,4 +1,4 @@
-package diagnose
+package snapshot
 
 import (
 	"context"
@@ -20,11 +20,11 @@ import (
 
 // collectNamespaces reads the namespaces (all of them, or those of the
 // selected apps) and, for each one stuck Terminating, what remains in it.
-func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, log *problemLog) error {
+func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, rec *recorder) error {
 	if all {
 		list, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 		if apierrors.IsForbidden(err) {
-			log.add(ReadProblem{Verb: "list", Resource: "namespaces", Error: err.Error(), Skipped: []string{"namespace-terminating"}})
+			rec.failed(ReadProblem{Verb: "list", Resource: "namespaces", Error: err.Error(), Source: Namespaces})
 			return nil
 		}
 		if err != nil {
@@ -38,7 +38,7 @@ func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces [
 			case apierrors.IsNotFound(err):
 				continue
 			case apierrors.IsForbidden(err):
-				log.add(ReadProblem{Verb: "get", Resource: "namespaces", Namespace: name, Error: err.Error(), Skipped: []string{"namespace-terminating"}})
+				rec.failed(ReadProblem{Verb: "get", Resource: "namespaces", Namespace: name, Error: err.Error(), Source: Namespaces})
 				continue
 			case err != nil:
 				return fmt.Errorf("get namespace %q: %w", name, err)
@@ -46,7 +46,7 @@ func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces [
 			s.Namespaces = append(s.Namespaces, *ns)
 		}
 	}
-	s.NamespacesRead = true
+	rec.done(Namespaces)
 	var terminating []string
 	for _, ns := range s.Namespaces {
 		if ns.DeletionTimestamp != nil {
@@ -56,41 +56,43 @@ func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces [
 	if len(terminating) == 0 {
 		return nil
 	}
-	return collectNamespaceContents(ctx, c, s, terminating, log)
+	return collectNamespaceContents(ctx, c, s, terminating, rec)
 }
 
 // CollectNamespace reads one namespace for `diagnose namespace NAME`.
-func CollectNamespace(ctx context.Context, c Clients, name string, opts CollectOptions) (*Snapshot, []ReadProblem, error) {
+func CollectNamespace(ctx context.Context, c Clients, name string, opts CollectOptions) (*Snapshot, error) {
 	ns, err := c.Kube.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, nil, &NamespaceNotFoundError{Name: name}
+		return nil, &NamespaceNotFoundError{Name: name}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("get namespace %q: %w", name, err)
+		return nil, fmt.Errorf("get namespace %q: %w", name, err)
 	}
-	s := &Snapshot{Now: opts.Now, StuckAfter: opts.StuckAfter, ArgoCDNamespace: opts.ArgoCDNamespace, argoCDNamespaceGuessed: opts.ArgoCDNamespaceGuessed,
-		Namespaces: []corev1.Namespace{*ns}, NamespacesRead: true}
-	log := &problemLog{}
-	if err := collectInstallation(ctx, c, s, log); err != nil {
-		return nil, nil, err
+	s := opts.newSnapshot()
+	s.Namespaces = []corev1.Namespace{*ns}
+	rec := newRecorder()
+	rec.done(Namespaces)
+	defer rec.fill(s)
+	if err := collectInstallation(ctx, c, s, rec); err != nil {
+		return nil, err
 	}
 	// Every app, to say which one manages each object left in the namespace.
 	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource), metav1.ListOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
-		log.add(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(),
-			Skipped: []string{"namespace-terminating (which Application manages each object)"}})
+		rec.failed(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(), Source: AllApplications})
 	case err != nil && !apierrors.IsNotFound(err):
-		return nil, nil, fmt.Errorf("list Applications in all namespaces: %w", err)
+		return nil, fmt.Errorf("list Applications in all namespaces: %w", err)
 	default:
-		s.AllApplications = decodeApplications(list, log)
+		rec.done(AllApplications)
+		s.AllApplications = decodeApplications(list, rec)
 	}
 	if ns.DeletionTimestamp != nil {
-		if err := collectNamespaceContents(ctx, c, s, []string{name}, log); err != nil {
-			return nil, nil, err
+		if err := collectNamespaceContents(ctx, c, s, []string{name}, rec); err != nil {
+			return nil, err
 		}
 	}
-	return s, log.problems, nil
+	return s, nil
 }
 
 // NamespaceNotFoundError says a namespace the user named does not exist.
@@ -106,10 +108,11 @@ var skippedContent = []schema.GroupResource{{Resource: "events"}, {Group: "event
 // collectNamespaceContents lists every namespaced, listable kind in each
 // terminating namespace. A group whose discovery fails is recorded: it
 // is itself why the namespace controller cannot finish.
-func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, namespaces []string, log *problemLog) error {
+func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, namespaces []string, rec *recorder) error {
 	if c.Discovery == nil {
 		return nil
 	}
+	rec.done(NamespaceContents)
 	lists, err := c.Discovery.ServerPreferredNamespacedResources()
 	var groupErr *discovery.ErrGroupDiscoveryFailed
 	switch {
@@ -146,8 +149,7 @@ func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, names
 					return nil // the kind went away since discovery: nothing of it remains
 				}
 				if apierrors.IsForbidden(err) || apierrors.IsMethodNotSupported(err) {
-					log.add(ReadProblem{Verb: "list", Resource: gvr.GroupResource().String(), Namespace: ns, Error: err.Error(),
-						Skipped: []string{"namespace-terminating (its objects of this kind)"}})
+					rec.failed(ReadProblem{Verb: "list", Resource: gvr.GroupResource().String(), Namespace: ns, Error: err.Error(), Source: NamespaceContents})
 					mu.Lock()
 					defer mu.Unlock()
 					s.NamespaceUnread[ns] = append(s.NamespaceUnread[ns], gvr.GroupResource().String())
@@ -155,6 +157,9 @@ func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, names
 				}
 				if err != nil {
 					return fmt.Errorf("list %s in namespace %q: %w", gvr.GroupResource(), ns, err)
+				}
+				if len(items) > 0 {
+					rec.resource(gvr, schema.GroupKind{Group: gvr.Group, Kind: items[0].GetKind()})
 				}
 				mu.Lock()
 				defer mu.Unlock()

@@ -6,6 +6,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/report"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // testNow is the clock every check test judges age by.
@@ -30,22 +32,20 @@ func testProject(name string) argocd.AppProject {
 	return argocd.AppProject{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "argocd"}}
 }
 
-func testSnapshot(apps ...argocd.Application) *Snapshot {
+func testSnapshot(apps ...argocd.Application) *snapshot.Snapshot {
 	settings := argocd.DefaultSettings()
-	settings.ParamsRead = true
-	return &Snapshot{
+	return &snapshot.Snapshot{
 		Now:             testNow,
 		StuckAfter:      5 * time.Minute,
 		ArgoCDNamespace: "argocd",
 		Settings:        settings,
 		Applications:    apps,
 		Projects:        []argocd.AppProject{testProject("default")},
-		ProjectsRead:    true,
-		ClustersRead:    true,
+		Read:            readAll(),
 	}
 }
 
-func ids(findings []Finding) []string {
+func ids(findings []report.Finding) []string {
 	out := []string{}
 	for _, f := range findings {
 		out = append(out, f.ID+" "+f.Object.Name)
@@ -56,4 +56,15 @@ func ids(findings []Finding) []string {
 func timeAgo(d time.Duration) *metav1.Time {
 	t := metav1.NewTime(testNow.Add(-d))
 	return &t
+}
+
+// readAll marks the installation's sources as read; namespaces, pods,
+// nodes and controller pods are left to the tests that fill them.
+func readAll() map[snapshot.Source]bool {
+	read := map[snapshot.Source]bool{}
+	for _, src := range []snapshot.Source{snapshot.Settings, snapshot.CmdParams, snapshot.Projects, snapshot.Clusters,
+		snapshot.AllApplications, snapshot.Live, snapshot.NamespaceContents, snapshot.CRDs} {
+		read[src] = true
+	}
+	return read
 }

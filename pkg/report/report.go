@@ -1,4 +1,4 @@
-package diagnose
+package report
 
 import (
 	"sort"
@@ -22,13 +22,15 @@ type Summary struct {
 }
 
 // ReadProblem records a read that failed without failing the diagnosis,
-// typically a permission the user lacks.
+// typically a permission the user lacks, and the checks it affected:
+// Skipped did not run at all, Limited ran on what could be read.
 type ReadProblem struct {
 	Verb      string   `json:"verb"`
 	Resource  string   `json:"resource"`
 	Namespace string   `json:"namespace,omitempty"`
 	Error     string   `json:"error"`
 	Skipped   []string `json:"skippedChecks,omitempty"`
+	Limited   []string `json:"limitedChecks,omitempty"`
 }
 
 // NewReport orders findings worst first, then by object, and counts them.
@@ -37,7 +39,7 @@ func NewReport(findings []Finding, incomplete []ReadProblem) Report {
 	sort.SliceStable(sorted, func(i, j int) bool {
 		a, b := sorted[i], sorted[j]
 		if a.Severity != b.Severity {
-			return a.Severity.rank() > b.Severity.rank()
+			return a.Severity.Rank() > b.Severity.Rank()
 		}
 		if a.Object.Namespace != b.Object.Namespace {
 			return a.Object.Namespace < b.Object.Namespace

@@ -1,4 +1,4 @@
-package diagnose
+package report
 
 import (
 	"bytes"
@@ -15,7 +15,8 @@ func sampleReport() Report {
 			Summary: "info one", Evidence: []string{"e"}, Docs: DocsURL("orphaned-resources")},
 		{ID: "project-missing", Severity: SeverityError, Object: ObjectRef{Group: "argoproj.io", Kind: "Application", Namespace: "argocd", Name: "b"},
 			Summary: "Application references AppProject x", Evidence: []string{"e1", "e2", "e3", "e4"}, Since: &since,
-			Fixes: []Fix{{ID: "create-project", Risk: "low", Description: "create it", Command: "kubectl apply -f -", Manifest: "kind: AppProject\n"},
+			Fixes: []Fix{NewFix("create-project", "low", "create it", Action{Verb: VerbCreate, Group: "argoproj.io", Version: "v1alpha1",
+				Resource: "appprojects", Kind: "AppProject", Namespace: "argocd", Name: "x", Body: JSONBody(map[string]string{"kind": "AppProject"})}),
 				{ID: "set-project", Risk: "low", Description: "point elsewhere", Command: "kubectl patch"}},
 			Docs: DocsURL("project-missing")},
 	}, nil)
@@ -82,7 +83,7 @@ func TestPrintTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"SEVERITY", "ERROR", "project-missing", "Application.argoproj.io argocd/b", "(1 more evidence lines: -o wide)",
-		"kubectl apply -f - <<'EOF'\n    kind: AppProject\nEOF", "(1 more fixes: -o wide)", "1 error(s), 0 warning(s), 1 info"} {
+		"kubectl create -f - <<'EOF'\n    kind: AppProject\nEOF", "(1 more fixes: -o wide)", "1 error(s), 0 warning(s), 1 info"} {
 		if !strings.Contains(plain.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, plain.String())
 		}

@@ -1,8 +1,10 @@
-package diagnose
+// Package finalizers knows who owns a finalizer, which are Argo CD's, and
+// the guarded JSON patch that removes some. It imports no client-go.
+package finalizers
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,7 +13,7 @@ import (
 )
 
 // Finalizers that Kubernetes itself owns, with who removes them and when.
-var finalizerOwners = map[string]string{
+var owners = map[string]string{
 	"kubernetes.io/pvc-protection": "kube-controller-manager (pvc-protection) removes it once no Pod uses the claim",
 	"kubernetes.io/pv-protection":  "kube-controller-manager (pv-protection) removes it once no claim is bound to the volume",
 	"foregroundDeletion":           "the garbage collector removes it once every dependent (owned object) is gone",
@@ -27,11 +29,11 @@ var finalizerOwners = map[string]string{
 	"snapshot.storage.kubernetes.io/volumesnapshot": "the snapshot controller removes it",
 }
 
-// finalizerOwner says who is expected to remove a finalizer. Finalizers
+// Owner says who is expected to remove a finalizer. Finalizers
 // are conventionally prefixed with the domain of the controller that owns
 // them, which is all we can say about the unknown ones.
-func finalizerOwner(f string) string {
-	if owner, ok := finalizerOwners[f]; ok {
+func Owner(f string) string {
+	if owner, ok := owners[f]; ok {
 		return owner
 	}
 	if argocd.IsArgoFinalizer(f) {
@@ -43,19 +45,19 @@ func finalizerOwner(f string) string {
 	return "owner unknown: find the controller that added it"
 }
 
-// formatFinalizers renders a finalizer list the way kubectl prints it.
-func formatFinalizers(finalizers []string) string {
+// Format renders a finalizer list the way kubectl prints it.
+func Format(finalizers []string) string {
 	if len(finalizers) == 0 {
 		return "[]"
 	}
 	return "[" + strings.Join(finalizers, ", ") + "]"
 }
 
-// foreignFinalizers are the finalizers not owned by Argo CD. The garbage
+// Foreign are the finalizers not owned by Argo CD. The garbage
 // collector's own (foregroundDeletion, orphan) only follow from the others
 // when any are present: Kubernetes adds foregroundDeletion next to the real
 // holder when Argo CD deletes in the foreground, so blaming it would mislead.
-func foreignFinalizers(finalizers []string) []string {
+func Foreign(finalizers []string) []string {
 	var out, gc []string
 	for _, f := range finalizers {
 		switch {
@@ -72,40 +74,16 @@ func foreignFinalizers(finalizers []string) []string {
 	return out
 }
 
-// kubectlResource is how kubectl names a kind: lower-case kind, qualified
-// with its group unless it is the core group.
-func kubectlResource(group, kind string) string {
-	switch {
-	case group == "argoproj.io" && kind == "Application":
-		return "applications.argoproj.io"
-	case group == "argoproj.io" && kind == "AppProject":
-		return "appprojects.argoproj.io"
-	case group == "":
-		return strings.ToLower(kind)
-	}
-	return strings.ToLower(kind) + "." + group
-}
-
-// patchFinalizersCommand is a kubectl patch that first tests the exact
-// finalizer list as diagnosed (so that nothing changed meanwhile) and then
-// removes the finalizers, keeping the ones in keep when any.
-func patchFinalizersCommand(resource, namespace, name string, current, keep []string) string {
+// RemovalPatch is the guarded JSON patch that removes finalizers: it first
+// tests the exact list as diagnosed, so that the API server refuses it if
+// anything changed meanwhile, then removes the list, or replaces it with
+// keep when keep is not empty.
+func RemovalPatch(current, keep []string) []map[string]any {
 	ops := []map[string]any{{"op": "test", "path": "/metadata/finalizers", "value": nonNil(current)}}
 	if len(keep) == 0 {
-		ops = append(ops, map[string]any{"op": "remove", "path": "/metadata/finalizers"})
-	} else {
-		ops = append(ops, map[string]any{"op": "replace", "path": "/metadata/finalizers", "value": keep})
+		return append(ops, map[string]any{"op": "remove", "path": "/metadata/finalizers"})
 	}
-	patch, err := json.Marshal(ops)
-	if err != nil {
-		// Strings and maps of strings always marshal.
-		patch = []byte("[]")
-	}
-	ns := ""
-	if namespace != "" {
-		ns = "-n " + namespace + " "
-	}
-	return fmt.Sprintf("kubectl %spatch %s %s --type json -p '%s'", ns, resource, name, patch)
+	return append(ops, map[string]any{"op": "replace", "path": "/metadata/finalizers", "value": keep})
 }
 
 func nonNil(list []string) []string {
@@ -115,21 +93,13 @@ func nonNil(list []string) []string {
 	return list
 }
 
-// removeFinalizersFix is the remove-finalizers plan for one object, naming
-// who should have removed each finalizer.
-func removeFinalizersFix(ref ObjectRef, finalizers []string, risk, why string) Fix {
-	var owners []string
-	for _, f := range finalizers {
-		owners = append(owners, fmt.Sprintf("%s (%s)", f, finalizerOwner(f)))
+// Without returns list without the finalizers in drop, in order.
+func Without(list, drop []string) []string {
+	var out []string
+	for _, f := range list {
+		if !slices.Contains(drop, f) {
+			out = append(out, f)
+		}
 	}
-	desc := fmt.Sprintf("remove the finalizers of %s: %s", ref, strings.Join(owners, "; "))
-	if why != "" {
-		desc += ". " + why
-	}
-	return Fix{
-		ID:          "remove-finalizers",
-		Risk:        risk,
-		Description: desc,
-		Command:     patchFinalizersCommand(kubectlResource(ref.Group, ref.Kind), ref.Namespace, ref.Name, finalizers, nil),
-	}
+	return out
 }

@@ -1,4 +1,4 @@
-package diagnose
+package snapshot
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
 // perNamespaceListLimit: up to this many namespaces a kind is listed per
@@ -19,12 +21,12 @@ const perNamespaceListLimit = 3
 
 // collectLive lists, once per kind, the live objects the selected apps
 // manage on this cluster.
-func collectLive(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
+func collectLive(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
 	s.Live = map[LiveKey]*unstructured.Unstructured{}
 	s.LiveKinds = map[schema.GroupKind]bool{}
 	kinds := map[schema.GroupKind][]string{}
 	for _, app := range s.Applications {
-		if !isInCluster(app.Spec.Destination) {
+		if !argocd.IsInCluster(app.Spec.Destination) {
 			continue
 		}
 		for _, r := range app.Status.Resources {
@@ -35,17 +37,20 @@ func collectLive(ctx context.Context, c Clients, s *Snapshot, log *problemLog) e
 		}
 	}
 	if len(kinds) == 0 || c.Mapper == nil {
+		rec.done(Live)
 		return nil
 	}
+	rec.done(Live)
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
 	for gk, namespaces := range kinds {
 		g.Go(func() error {
-			objects, err := listKind(ctx, c, gk, namespaces, log)
+			gvr, objects, err := listKind(ctx, c, gk, namespaces, rec)
 			if err != nil || objects == nil {
 				return err
 			}
+			rec.resource(gvr, gk)
 			mu.Lock()
 			defer mu.Unlock()
 			s.LiveKinds[gk] = true
@@ -60,11 +65,11 @@ func collectLive(ctx context.Context, c Clients, s *Snapshot, log *problemLog) e
 
 // listKind lists one kind in the given namespaces. It returns nil objects
 // (and logs why) when the kind cannot be read; that is not fatal.
-func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []string, log *problemLog) ([]*unstructured.Unstructured, error) {
+func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []string, rec *recorder) (schema.GroupVersionResource, []*unstructured.Unstructured, error) {
 	mapping, err := c.Mapper.RESTMapping(gk)
 	if err != nil {
-		log.add(ReadProblem{Verb: "list", Resource: gk.String(), Error: fmt.Sprintf("kind not served by the cluster: %v", err)})
-		return nil, nil
+		rec.failed(ReadProblem{Verb: "list", Resource: gk.String(), Error: fmt.Sprintf("kind not served by the cluster: %v", err), Source: Live})
+		return schema.GroupVersionResource{}, nil, nil
 	}
 	resource := c.Dynamic.Resource(mapping.Resource)
 	scopes := []string{metav1.NamespaceAll}
@@ -81,16 +86,15 @@ func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []
 			items, err = listAll(ctx, resource, metav1.ListOptions{})
 		}
 		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
-			log.add(ReadProblem{Verb: "list", Resource: mapping.Resource.GroupResource().String(), Namespace: ns, Error: err.Error(),
-				Skipped: []string{"live state of " + gk.Kind + " objects"}})
-			return nil, nil
+			rec.failed(ReadProblem{Verb: "list", Resource: mapping.Resource.GroupResource().String(), Namespace: ns, Error: err.Error(), Source: Live})
+			return mapping.Resource, nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("list %s%s: %w", mapping.Resource.GroupResource(), inNamespace(ns), err)
+			return mapping.Resource, nil, fmt.Errorf("list %s%s: %w", mapping.Resource.GroupResource(), inNamespace(ns), err)
 		}
 		for i := range items {
 			objects = append(objects, &items[i])
 		}
 	}
-	return objects, nil
+	return mapping.Resource, objects, nil
 }

@@ -1,4 +1,8 @@
-package diagnose
+// Package snapshot reads an Argo CD installation and what its Applications
+// manage into a Snapshot, in one pass of paginated LISTs per kind. It knows
+// nothing of checks: a read that fails marks its Source, and the checks
+// that need that source decide what it silences.
+package snapshot
 
 import (
 	"time"
@@ -21,19 +25,21 @@ type Snapshot struct {
 	// argocd-cm live there.
 	ArgoCDNamespace string
 	Settings        argocd.Settings
-	// argoCDNamespaceGuessed: ArgoCDNamespace is only the default.
-	argoCDNamespaceGuessed bool
+	// ArgoCDNamespaceGuessed: ArgoCDNamespace is only the default.
+	ArgoCDNamespaceGuessed bool
+
+	// Read holds the sources that were read (in full, or in part when a
+	// Problem names them); a source not read is out of scope or failed.
+	Read map[Source]bool
+	// Problems are the reads that failed without failing the diagnosis.
+	Problems []ReadProblem
 
 	// Applications are the apps being diagnosed.
 	Applications []argocd.Application
-	// Projects are all AppProjects of the control namespace; ProjectsRead is
-	// false when they could not be listed, and project checks stay silent.
-	Projects     []argocd.AppProject
-	ProjectsRead bool
-	// Clusters are the registered cluster Secrets; ClustersRead is false
-	// when Secrets could not be listed, and destination checks stay silent.
-	Clusters     []argocd.Cluster
-	ClustersRead bool
+	// Projects are all AppProjects of the control namespace (Projects).
+	Projects []argocd.AppProject
+	// Clusters are the registered cluster Secrets (Clusters).
+	Clusters []argocd.Cluster
 
 	// Live holds the objects the selected apps manage (status.resources),
 	// read from the cluster for in-cluster destinations, keyed by LiveKey.
@@ -41,10 +47,12 @@ type Snapshot struct {
 	// listed kind that is absent from Live is really gone.
 	Live      map[LiveKey]*unstructured.Unstructured
 	LiveKinds map[schema.GroupKind]bool
+	// Resources maps each kind read (live or left in a namespace) to the
+	// API resource it was read through, for the fixes that write to it.
+	Resources map[schema.GroupKind]schema.GroupVersionResource
 
-	// Namespaces are the cluster's Namespaces (NamespacesRead when listed).
-	Namespaces     []corev1.Namespace
-	NamespacesRead bool
+	// Namespaces are the cluster's Namespaces, or those of the apps.
+	Namespaces []corev1.Namespace
 	// NamespaceContents are the objects left in each Terminating namespace,
 	// found through discovery of every namespaced, listable kind.
 	NamespaceContents map[string][]unstructured.Unstructured
@@ -57,15 +65,11 @@ type Snapshot struct {
 	DiscoveryFailures []DiscoveryFailure
 
 	// Pods and Nodes, for pods stuck Terminating in the apps' namespaces.
-	Pods      []corev1.Pod
-	PodsRead  bool
-	Nodes     []corev1.Node
-	NodesRead bool
+	Pods  []corev1.Pod
+	Nodes []corev1.Node
 
-	// ControllerPods are the argocd-application-controller pods;
-	// ControllerRead is false when they could not be listed.
+	// ControllerPods are the argocd-application-controller pods.
 	ControllerPods []corev1.Pod
-	ControllerRead bool
 
 	// ArgoCRDs are the argoproj.io CustomResourceDefinitions.
 	ArgoCRDs []unstructured.Unstructured
@@ -94,7 +98,7 @@ type DiscoveryFailure struct {
 // (forbidden, not served) or the app deploys to another cluster, whose
 // objects are out of reach even when the same kind was listed here.
 func (s *Snapshot) LiveObject(app *argocd.Application, r argocd.ResourceStatus) (obj *unstructured.Unstructured, known bool) {
-	if !isInCluster(app.Spec.Destination) || !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
+	if !argocd.IsInCluster(app.Spec.Destination) || !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
 		return nil, false
 	}
 	return s.Live[LiveKey{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}], true
@@ -119,7 +123,14 @@ func (s *Snapshot) ProjectNames() []string {
 	return names
 }
 
-// appRef is the ObjectRef of an Application.
-func appRef(app *argocd.Application) ObjectRef {
-	return ObjectRef{Group: argocd.Group, Kind: "Application", Namespace: app.Namespace, Name: app.Name}
+// Has tells whether a source was read (perhaps in part).
+func (s *Snapshot) Has(src Source) bool { return s.Read[src] }
+
+// AllApps are every Application known to the Snapshot: the whole cluster
+// when it was listed, else the selected ones.
+func (s *Snapshot) AllApps() []argocd.Application {
+	if len(s.AllApplications) > 0 {
+		return s.AllApplications
+	}
+	return s.Applications
 }

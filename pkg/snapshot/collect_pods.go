@@ -1,4 +1,4 @@
-package diagnose
+package snapshot
 
 import (
 	"context"
@@ -9,19 +9,16 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
-var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
-
-// Names Argo CD gives its CRDs.
-var argoCRDNames = []string{"applications.argoproj.io", "appprojects.argoproj.io", "applicationsets.argoproj.io"}
-
-// ControllerSelector finds the application-controller's pods.
-const ControllerSelector = "app.kubernetes.io/name=argocd-application-controller"
+// CRDResource is the API resource of CustomResourceDefinitions.
+var CRDResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 
 // collectPods reads the pods of the apps' namespaces (or of the cluster),
 // and the nodes when a pod hangs in deletion, for the stale-pods check.
-func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, log *problemLog) error {
+func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, rec *recorder) error {
 	scopes := namespaces
 	if all || len(namespaces) > perNamespaceListLimit {
 		scopes = []string{metav1.NamespaceAll}
@@ -30,17 +27,14 @@ func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []strin
 		pods, err := listPods(ctx, c, ns, "")
 		if apierrors.IsForbidden(err) {
 			// Keep what the other namespaces give; the report names this one.
-			log.add(ReadProblem{Verb: "list", Resource: "pods", Namespace: ns, Error: err.Error(), Skipped: []string{"stale-pods"}})
+			rec.failed(ReadProblem{Verb: "list", Resource: "pods", Namespace: ns, Error: err.Error(), Source: Pods})
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("list pods%s: %w", inNamespace(ns), err)
 		}
 		s.Pods = append(s.Pods, pods...)
-		s.PodsRead = true
-	}
-	if !s.PodsRead {
-		return nil
+		rec.done(Pods)
 	}
 	for _, p := range s.Pods {
 		if p.DeletionTimestamp == nil {
@@ -48,13 +42,14 @@ func collectPods(ctx context.Context, c Clients, s *Snapshot, namespaces []strin
 		}
 		nodes, err := c.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 		if apierrors.IsForbidden(err) {
-			log.add(ReadProblem{Verb: "list", Resource: "nodes", Error: err.Error(), Skipped: []string{"stale-pods (node status)"}})
+			rec.failed(ReadProblem{Verb: "list", Resource: "nodes", Error: err.Error(), Source: Nodes})
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("list nodes: %w", err)
 		}
-		s.Nodes, s.NodesRead = nodes.Items, true
+		s.Nodes = nodes.Items
+		rec.done(Nodes)
 		return nil
 	}
 	return nil
@@ -68,36 +63,37 @@ func listPods(ctx context.Context, c Clients, ns, selector string) ([]corev1.Pod
 
 // collectController reads the application-controller's pods: a deletion
 // or refresh that never finishes may simply have no controller.
-func collectController(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
-	pods, err := listPods(ctx, c, s.ArgoCDNamespace, ControllerSelector)
+func collectController(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	pods, err := listPods(ctx, c, s.ArgoCDNamespace, argocd.ControllerSelector)
 	if apierrors.IsForbidden(err) {
-		log.add(ReadProblem{Verb: "list", Resource: "pods", Namespace: s.ArgoCDNamespace, Error: err.Error(),
-			Skipped: []string{"application-controller readiness"}})
+		rec.failed(ReadProblem{Verb: "list", Resource: "pods", Namespace: s.ArgoCDNamespace, Error: err.Error(), Source: Controller})
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("list application-controller pods: %w", err)
 	}
-	s.ControllerPods, s.ControllerRead = pods, true
+	s.ControllerPods = pods
+	rec.done(Controller)
 	return nil
 }
 
 // collectCRDs reads Argo CD's three CRDs by name: an uninstall half done
 // leaves them Terminating.
-func collectCRDs(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
-	crds := c.Dynamic.Resource(crdResource)
-	for _, name := range argoCRDNames {
+func collectCRDs(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	crds := c.Dynamic.Resource(CRDResource)
+	for _, name := range argocd.CRDNames {
 		crd, err := crds.Get(ctx, name, metav1.GetOptions{})
 		switch {
 		case apierrors.IsNotFound(err):
 			continue
 		case apierrors.IsForbidden(err):
-			log.add(ReadProblem{Verb: "get", Resource: "customresourcedefinitions.apiextensions.k8s.io", Error: err.Error(), Skipped: []string{"crd-terminating"}})
+			rec.failed(ReadProblem{Verb: "get", Resource: "customresourcedefinitions.apiextensions.k8s.io", Error: err.Error(), Source: CRDs})
 			return nil
 		case err != nil:
 			return fmt.Errorf("get CRD %s: %w", name, err)
 		}
 		s.ArgoCRDs = append(s.ArgoCRDs, *crd)
 	}
+	rec.done(CRDs)
 	return nil
 }

@@ -1,4 +1,4 @@
-package diagnose
+package report
 
 import (
 	"encoding/json"
@@ -68,7 +68,7 @@ func printHuman(w io.Writer, r Report, wide, useColor bool) error {
 			if wide {
 				since := "-"
 				if f.Since != nil {
-					since = formatTime(*f.Since)
+					since = FormatTime(*f.Since)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sev, f.ID, f.Object, since, f.Summary)
 			} else {
@@ -89,6 +89,9 @@ func printHuman(w io.Writer, r Report, wide, useColor bool) error {
 		}
 		if len(p.Skipped) > 0 {
 			fmt.Fprintf(&b, " (checks not run: %s)", strings.Join(p.Skipped, ", "))
+		}
+		if len(p.Limited) > 0 {
+			fmt.Fprintf(&b, " (checks run on what could be read: %s)", strings.Join(p.Limited, ", "))
 		}
 		b.WriteString("\n")
 	}
@@ -116,11 +119,7 @@ func printDetail(b *strings.Builder, f Finding, wide bool) {
 	for _, fix := range fixes {
 		fmt.Fprintf(b, "  fix %s (%s risk): %s\n", fix.ID, fix.Risk, fix.Description)
 		if fix.Command != "" {
-			fmt.Fprintf(b, "    %s", fix.Command)
-			if fix.Manifest != "" {
-				fmt.Fprintf(b, " <<'EOF'\n%sEOF", indent(fix.Manifest, "    "))
-			}
-			b.WriteString("\n")
+			b.WriteString(indent(fix.Command+"\n", "    "))
 		}
 	}
 	if hidden := len(f.Fixes) - len(fixes); hidden > 0 {
@@ -129,10 +128,12 @@ func printDetail(b *strings.Builder, f Finding, wide bool) {
 	fmt.Fprintf(b, "  docs: %s\n", f.Docs)
 }
 
+// indent indents a command for the report, except a heredoc's closing
+// EOF, which must stay at the start of its line for the shell to end it.
 func indent(text, prefix string) string {
 	lines := strings.SplitAfter(text, "\n")
 	for i, l := range lines {
-		if l != "" {
+		if l != "" && strings.TrimSuffix(l, "\n") != "EOF" {
 			lines[i] = prefix + l
 		}
 	}

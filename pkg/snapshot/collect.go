@@ -1,4 +1,4 @@
-package diagnose
+package snapshot
 
 import (
 	"context"
@@ -40,11 +40,17 @@ type AppTarget struct {
 type CollectOptions struct {
 	ArgoCDNamespace string
 	// ArgoCDNamespaceGuessed: no controller was found and ArgoCDNamespace
-	// is only the default; if it holds no Argo CD either, project checks
-	// stay silent instead of calling every project missing.
+	// is only the default; if it holds no Argo CD either, the projects
+	// count as unread instead of every project looking missing.
 	ArgoCDNamespaceGuessed bool
 	Now                    time.Time
 	StuckAfter             time.Duration
+}
+
+// newSnapshot starts a Snapshot with what the options say.
+func (o CollectOptions) newSnapshot() *Snapshot {
+	return &Snapshot{Now: o.Now, StuckAfter: o.StuckAfter, ArgoCDNamespace: o.ArgoCDNamespace,
+		ArgoCDNamespaceGuessed: o.ArgoCDNamespaceGuessed, Read: map[Source]bool{}}
 }
 
 // listPageSize bounds each LIST response; big installations page through.
@@ -53,44 +59,44 @@ const listPageSize = 500
 // CollectApp reads one Application and what its checks need: its project
 // list, the cluster Secrets and argocd-cm. Reads that are forbidden become
 // ReadProblems; the app itself must be readable.
-func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOptions) (*Snapshot, []ReadProblem, error) {
+func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOptions) (*Snapshot, error) {
 	u, err := c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(target.Namespace).Get(ctx, target.Name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, nil, appNotFound(ctx, c, target)
+		return nil, appNotFound(ctx, c, target)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("get Application %s/%s: %w", target.Namespace, target.Name, err)
+		return nil, fmt.Errorf("get Application %s/%s: %w", target.Namespace, target.Name, err)
 	}
 	app, err := argocd.DecodeApplication(u)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	s := &Snapshot{
-		Now:                    opts.Now,
-		StuckAfter:             opts.StuckAfter,
-		ArgoCDNamespace:        opts.ArgoCDNamespace,
-		argoCDNamespaceGuessed: opts.ArgoCDNamespaceGuessed,
-		Applications:           []argocd.Application{app},
-	}
+	s := opts.newSnapshot()
+	s.Applications = []argocd.Application{app}
 	s.AllApplications = s.Applications
-	problems, err := collectAround(ctx, c, s, false)
-	return s, problems, err
+	if err := collectAround(ctx, c, s, false, newRecorder()); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // collectInstallation reads what every check shares: argocd-cm, projects
 // and cluster Secrets of the control namespace.
-func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *problemLog) error {
+func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
 	ns := s.ArgoCDNamespace
 
 	cm, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
 		cm = nil
+		rec.done(Settings)
 	case apierrors.IsForbidden(err):
-		log.add(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error()})
+		rec.failed(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error(), Source: Settings})
 		cm = nil
 	case err != nil:
 		return fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.ConfigMapName, err)
+	default:
+		rec.done(Settings)
 	}
 	if s.Settings, err = argocd.SettingsFromConfigMap(cm); err != nil {
 		return err
@@ -98,56 +104,52 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, log *probl
 	params, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
-		log.add(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error(),
-			Skipped: []string{"app-deletion-stuck (whether a controller watches the app's namespace)"}})
+		rec.failed(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error(), Source: CmdParams})
 	case apierrors.IsNotFound(err):
 		// Without it only the control namespace is watched, Argo CD's default.
-		s.Settings.ParamsRead = true
+		rec.done(CmdParams)
 	case err != nil:
 		return fmt.Errorf("get ConfigMap %s/%s: %w", ns, argocd.CmdParamsConfigMap, err)
 	default:
-		s.Settings.ParamsRead = true
+		rec.done(CmdParams)
 		s.Settings.ReadCmdParams(params)
 	}
 
 	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns), metav1.ListOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
-		log.add(ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(),
-			Skipped: SkippedBy(NeedsProjects, Checks())})
+		rec.failed(ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(), Source: Projects})
 	case err != nil:
 		return fmt.Errorf("list AppProjects in %q: %w", ns, err)
 	default:
-		s.ProjectsRead = true
 		for i := range projects {
 			p, err := argocd.DecodeAppProject(&projects[i])
 			if err != nil {
 				// Keep its name: the project exists, whatever its spec holds.
-				log.add(ReadProblem{Verb: "decode", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error()})
+				rec.failed(ReadProblem{Verb: "decode", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error()})
 				p = argocd.AppProject{}
 				p.Name, p.Namespace = projects[i].GetName(), projects[i].GetNamespace()
 				p.DeletionTimestamp, p.Finalizers = projects[i].GetDeletionTimestamp(), projects[i].GetFinalizers()
 			}
 			s.Projects = append(s.Projects, p)
 		}
-		if s.argoCDNamespaceGuessed && !s.Settings.Found && len(s.Projects) == 0 {
+		if s.ArgoCDNamespaceGuessed && !s.Settings.Found && len(s.Projects) == 0 {
 			// Nothing says Argo CD lives here: every project would look missing.
-			s.ProjectsRead = false
-			log.add(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: ns,
-				Error:   fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", ns),
-				Skipped: SkippedBy(NeedsProjects, Checks())})
+			rec.failed(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: ns, Source: Projects,
+				Error: fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", ns)})
+		} else {
+			rec.done(Projects)
 		}
 	}
 
 	secrets, err := listClusterSecrets(ctx, c.Kube, ns)
 	switch {
 	case apierrors.IsForbidden(err):
-		log.add(ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(),
-			Skipped: SkippedBy(NeedsClusters, Checks())})
+		rec.failed(ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(), Source: Clusters})
 	case err != nil:
 		return fmt.Errorf("list cluster Secrets in %q: %w", ns, err)
 	default:
-		s.ClustersRead = true
+		rec.done(Clusters)
 		for i := range secrets {
 			if cl, ok := argocd.ClusterFromSecret(&secrets[i]); ok {
 				s.Clusters = append(s.Clusters, cl)
