@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/argofix/kubectl-argofix/pkg/argocd"
-	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/discovery"
@@ -14,6 +12,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC kubeconfigs
 	"k8s.io/client-go/rest"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // Reads run concurrently; client-go's default of 5 QPS would serialise them.

@@ -78,7 +78,7 @@ func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot,
 	if err != nil {
 		return explainReadError(err, root.kubeContext())
 	}
-	r := report.NewReport(diagnose.Run(snap, diagnose.Checks()))
+	r := withFixCommands(report.NewReport(diagnose.Run(snap, diagnose.Checks())), root.displayName())
 	useColor, err := root.UseColor()
 	if err != nil {
 		return err

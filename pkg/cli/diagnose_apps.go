@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
-	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // DiagnoseAppsOptions holds what `kubectl argofix diagnose apps` and the
@@ -66,6 +68,9 @@ func (o *DiagnoseAppsOptions) Complete(cmd *cobra.Command) error {
 func (o *DiagnoseAppsOptions) Validate() error {
 	if o.AllNamespaces && o.Root.explicitNamespace() != "" {
 		return badInput("-A and -n cannot be used together: -A already covers every namespace")
+	}
+	if _, err := labels.Parse(o.Selector); err != nil {
+		return badInput("invalid label selector %q: %v", o.Selector, err)
 	}
 	return o.validate()
 }

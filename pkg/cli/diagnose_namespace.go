@@ -4,8 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	"github.com/spf13/cobra"
+
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 // DiagnoseNamespaceOptions holds what `kubectl argofix diagnose namespace` needs.

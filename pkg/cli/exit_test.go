@@ -8,9 +8,10 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestExplainReadError(t *testing.T) {

@@ -27,6 +27,8 @@ type RootOptions struct {
 	Build           BuildInfo
 	// Getenv is injected so NO_COLOR is testable.
 	Getenv func(string) string
+	// DisplayName is what users type to run the plugin ("kubectl argofix").
+	DisplayName string
 }
 
 // NewRootCmd builds the root command and every subcommand. displayName is
@@ -38,6 +40,7 @@ func NewRootCmd(streams genericiooptions.IOStreams, build BuildInfo, displayName
 		Color:       "auto",
 		Build:       build,
 		Getenv:      os.Getenv,
+		DisplayName: displayName,
 	}
 	cmd := &cobra.Command{
 		Use:   "kubectl-argofix",
@@ -71,6 +74,11 @@ Terminating, why an app references a project that is gone, and more.`,
 
 	cmd.AddCommand(
 		NewCmdDiagnose(o),
+		NewCmdFix(o),
+		NewCmdFinalizers(o),
+		NewCmdRefresh(o),
+		NewCmdInvalidateCache(o),
+		NewCmdUndo(o),
 		NewCmdVersion(o),
 	)
 	return cmd
@@ -113,3 +121,6 @@ func (o *RootOptions) explicitNamespace() string {
 	}
 	return ""
 }
+
+// displayName is what users type to run the plugin.
+func (o *RootOptions) displayName() string { return o.DisplayName }

@@ -5,10 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/health"
 	"github.com/argofix/kubectl-argofix/pkg/report"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
@@ -173,18 +172,6 @@ func deletionManagedCauses(s *snapshot.Snapshot, app *argocd.Application, d *del
 	return notRead
 }
 
-// ownerSuffix renders an object's owner references for an evidence line.
-func ownerSuffix(obj *unstructured.Unstructured) string {
-	var owners []string
-	for _, o := range obj.GetOwnerReferences() {
-		owners = append(owners, o.Kind+"/"+o.Name)
-	}
-	if len(owners) == 0 {
-		return ""
-	}
-	return ", owned by " + strings.Join(owners, ", ")
-}
-
 // deletionConfirmationCause: resources marked requiresDeletionConfirmation
 // wait for the deletion-approved annotation, dated at or after the app's
 // deletionTimestamp.
@@ -219,7 +206,7 @@ func deletionConfirmationCause(s *snapshot.Snapshot, app *argocd.Application, d 
 		state)
 	d.fixes = append(d.fixes, report.NewFix("approve-deletion", "medium",
 		fmt.Sprintf("confirm the deletion of %s by annotating the app with the current time; the controller then deletes them", strings.Join(waiting, ", ")),
-		annotateAction(argocd.ApplicationsResource, appRef(app), argocd.DeletionApprovedAnnotation, report.FormatTime(s.Now))))
+		report.AnnotateAction(argocd.ApplicationsResource, appRef(app), argocd.DeletionApprovedAnnotation, report.FormatTime(s.Now))))
 }
 
 // deletionHookCauses: PreDelete hooks run before anything is deleted,
@@ -253,7 +240,8 @@ func deletionHookCauses(s *snapshot.Snapshot, app *argocd.Application, d *deleti
 	}
 }
 
-// hookState describes a hook resource from its live object.
+// hookState describes a hook resource from its live object: a pending
+// deletion, or for a Job whether it finished, by Argo CD's health rules.
 func hookState(s *snapshot.Snapshot, app *argocd.Application, r argocd.ResourceStatus) string {
 	ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}.String()
 	obj, known := s.LiveObject(app, r)
@@ -262,22 +250,9 @@ func hookState(s *snapshot.Snapshot, app *argocd.Application, r argocd.ResourceS
 		return ref + " (not read)"
 	case obj == nil:
 		return ref + " (does not exist)"
-	case obj.GetDeletionTimestamp() != nil:
-		return fmt.Sprintf("%s (pending deletion since %s, finalizers %s)", ref, report.FormatTime(obj.GetDeletionTimestamp().Time), finalizers.Format(obj.GetFinalizers()))
-	}
-	if r.Kind == "Job" {
-		conds, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
-		for _, c := range conds {
-			cm, ok := c.(map[string]any)
-			if !ok || cm["status"] != "True" {
-				continue
-			}
-			if t, _ := cm["type"].(string); t == "Complete" || t == "Failed" {
-				msg, _ := cm["message"].(string)
-				return strings.TrimSpace(fmt.Sprintf("%s (condition %s %s)", ref, t, msg))
-			}
-		}
-		return ref + " (running: no Complete or Failed condition)"
+	case obj.GetDeletionTimestamp() != nil, r.Group == "batch" && r.Kind == "Job":
+		h, _ := health.Of(obj)
+		return ref + " (" + h.Message + ")"
 	}
 	return ref + " (exists)"
 }
@@ -308,6 +283,10 @@ func removeAppFinalizersFix(s *snapshot.Snapshot, app *argocd.Application) repor
 		desc += fmt.Sprintf("; %d more resources are of kinds that were not read and may remain", notRead)
 	}
 	desc += ". Fix the causes named above first when you can"
-	return report.NewFix("remove-finalizers", "high", desc,
-		jsonPatchAction(argocd.ApplicationsResource, appRef(app), finalizers.RemovalPatch(app.Finalizers, keep)))
+	fix := report.NewFix("remove-finalizers", "high", desc,
+		report.JSONPatchAction(argocd.ApplicationsResource, appRef(app), finalizers.RemovalPatch(app.Finalizers, keep)))
+	if len(orphaned) > 0 {
+		fix.Force = fmt.Sprintf("%d live resources would be orphaned: %s", len(orphaned), strings.Join(orphaned, ", "))
+	}
+	return fix
 }

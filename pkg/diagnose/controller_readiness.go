@@ -4,22 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/argofix/kubectl-argofix/pkg/health"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
-	corev1 "k8s.io/api/core/v1"
 )
-
-// podReady tells whether a pod is Ready and not being deleted.
-func podReady(p *corev1.Pod) bool {
-	if p.DeletionTimestamp != nil {
-		return false
-	}
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
 
 // controllerReadiness counts the ready application-controller pods and
 // renders them as an evidence line. read is false when the pods were not
@@ -35,7 +22,7 @@ func controllerReadiness(s *snapshot.Snapshot) (ready int, evidence string, read
 	for i := range s.ControllerPods {
 		p := &s.ControllerPods[i]
 		state := "not Ready"
-		if podReady(p) {
+		if health.PodReady(p) {
 			ready++
 			state = "Ready"
 		} else if p.DeletionTimestamp != nil {

@@ -38,9 +38,40 @@ func crdTerminatingFinding(s *snapshot.Snapshot, crd *unstructured.Unstructured)
 		Object:   report.ObjectRef{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition", Name: crd.GetName()},
 		Docs:     report.DocsURL("crd-terminating"),
 		Since:    timePtr(deleted),
+		Evidence: crdStateEvidence(s, crd),
 	}
-	f.Evidence = append(f.Evidence, fmt.Sprintf("CustomResourceDefinition %s: metadata.deletionTimestamp %s (%s ago), metadata.finalizers %s",
-		crd.GetName(), report.FormatTime(deleted), formatAge(s.Now.Sub(deleted)), finalizers.Format(crd.GetFinalizers())))
+	terminating := fmt.Sprintf("CustomResourceDefinition %s has been Terminating for %s", crd.GetName(), formatAge(s.Now.Sub(deleted)))
+	var inst crdInstances
+	switch crd.GetName() {
+	case "applications.argoproj.io":
+		inst = applicationInstances(s)
+	case "appprojects.argoproj.io":
+		if !s.Has(snapshot.Projects) {
+			f.Summary = terminating + "; its AppProjects could not be read"
+			return f
+		}
+		inst = projectInstances(s)
+	default:
+		f.Summary = fmt.Sprintf("%s; its instances were not read: kubectl get %s -A -o custom-columns=NAME:.metadata.name,FINALIZERS:.metadata.finalizers",
+			terminating, crd.GetName())
+		return f
+	}
+	f.Evidence = append(f.Evidence, inst.evidence...)
+	f.Fixes = inst.fixes
+	f.Summary = fmt.Sprintf("%s: %d instances remain", terminating, inst.remaining)
+	if len(inst.held) > 0 {
+		f.Summary += fmt.Sprintf(", %d held by finalizers (%s)", len(inst.held), strings.Join(inst.held, ", "))
+	}
+	f.Summary += inst.note
+	return f
+}
+
+// crdStateEvidence: the CRD's deletion and finalizers, and its
+// Terminating condition.
+func crdStateEvidence(s *snapshot.Snapshot, crd *unstructured.Unstructured) []string {
+	deleted := crd.GetDeletionTimestamp().Time
+	evidence := []string{fmt.Sprintf("CustomResourceDefinition %s: metadata.deletionTimestamp %s (%s ago), metadata.finalizers %s",
+		crd.GetName(), report.FormatTime(deleted), formatAge(s.Now.Sub(deleted)), finalizers.Format(crd.GetFinalizers()))}
 	conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
 	for _, c := range conds {
 		cm, ok := c.(map[string]any)
@@ -50,57 +81,60 @@ func crdTerminatingFinding(s *snapshot.Snapshot, crd *unstructured.Unstructured)
 		if t, _ := cm["type"].(string); t == "Terminating" {
 			reason, _ := cm["reason"].(string)
 			msg, _ := cm["message"].(string)
-			f.Evidence = append(f.Evidence, fmt.Sprintf("condition Terminating=%v (%s): %s", cm["status"], reason, msg))
+			evidence = append(evidence, fmt.Sprintf("condition Terminating=%v (%s): %s", cm["status"], reason, msg))
 		}
 	}
-
-	var remaining int
-	var held []string
-	switch crd.GetName() {
-	case "applications.argoproj.io":
-		apps := s.AllApps()
-		remaining = len(apps)
-		for i := range apps {
-			a := &apps[i]
-			f.Evidence = append(f.Evidence, instanceEvidence("Application", a.Namespace, a.Name, a.Finalizers, a.DeletionTimestamp))
-			if len(a.Finalizers) == 0 {
-				continue
-			}
-			held = append(held, a.Namespace+"/"+a.Name)
-			f.Fixes = append(f.Fixes, removeFinalizersFix(argocd.ApplicationsResource, appRef(a), a.Finalizers, "high",
-				"Step 1 (Applications before AppProjects): with Argo CD uninstalled nothing deletes the app's resources, they stay orphaned in the cluster; to delete them, reinstall the controller and let it finish instead"))
-		}
-	case "appprojects.argoproj.io":
-		if !s.Has(snapshot.Projects) {
-			f.Summary = fmt.Sprintf("CustomResourceDefinition %s has been Terminating for %s; its AppProjects could not be read", crd.GetName(), formatAge(s.Now.Sub(deleted)))
-			return f
-		}
-		remaining = len(s.Projects)
-		for i := range s.Projects {
-			p := &s.Projects[i]
-			f.Evidence = append(f.Evidence, instanceEvidence("AppProject", p.Namespace, p.Name, p.Finalizers, p.DeletionTimestamp))
-			if len(p.Finalizers) == 0 {
-				continue
-			}
-			held = append(held, p.Namespace+"/"+p.Name)
-			f.Fixes = append(f.Fixes, removeFinalizersFix(argocd.AppProjectsResource, report.ObjectRef{Group: argocd.Group, Kind: "AppProject", Namespace: p.Namespace, Name: p.Name}, p.Finalizers, "medium",
-				"Step 2: only after no Application remains (a project's finalizer guards the apps that reference it)"))
-		}
-	default:
-		f.Summary = fmt.Sprintf("CustomResourceDefinition %s has been Terminating for %s; its instances were not read: kubectl get %s -A -o custom-columns=NAME:.metadata.name,FINALIZERS:.metadata.finalizers",
-			crd.GetName(), formatAge(s.Now.Sub(deleted)), crd.GetName())
-		return f
-	}
-	f.Summary = fmt.Sprintf("CustomResourceDefinition %s has been Terminating for %s: %d instances remain", crd.GetName(), formatAge(s.Now.Sub(deleted)), remaining)
-	if len(held) > 0 {
-		f.Summary += fmt.Sprintf(", %d held by finalizers (%s)", len(held), strings.Join(held, ", "))
-	}
-	if apps := s.AllApps(); crd.GetName() == "appprojects.argoproj.io" && len(apps) > 0 {
-		f.Summary += fmt.Sprintf("; %d Applications still exist: handle them first (applications.argoproj.io)", len(apps))
-	}
-	return f
+	return evidence
 }
 
+// crdInstances is what remains of a Terminating CRD's instances.
+type crdInstances struct {
+	remaining int
+	held      []string // namespace/name of the instances with finalizers
+	evidence  []string
+	fixes     []report.Fix
+	note      string // appended to the summary
+}
+
+// applicationInstances: kube-apiserver deletes every Application, and
+// those with finalizers wait for a controller that is usually gone.
+func applicationInstances(s *snapshot.Snapshot) crdInstances {
+	apps := s.AllApps()
+	inst := crdInstances{remaining: len(apps)}
+	for i := range apps {
+		a := &apps[i]
+		inst.evidence = append(inst.evidence, instanceEvidence("Application", a.Namespace, a.Name, a.Finalizers, a.DeletionTimestamp))
+		if len(a.Finalizers) == 0 {
+			continue
+		}
+		inst.held = append(inst.held, a.Namespace+"/"+a.Name)
+		inst.fixes = append(inst.fixes, removeFinalizersFix(argocd.ApplicationsResource, appRef(a), a.Finalizers, "high",
+			"Step 1 (Applications before AppProjects): with Argo CD uninstalled nothing deletes the app's resources, they stay orphaned in the cluster; to delete them, reinstall the controller and let it finish instead"))
+	}
+	return inst
+}
+
+// projectInstances: AppProjects with finalizers wait until no Application
+// uses them, so the Applications go first.
+func projectInstances(s *snapshot.Snapshot) crdInstances {
+	inst := crdInstances{remaining: len(s.Projects)}
+	for i := range s.Projects {
+		p := &s.Projects[i]
+		inst.evidence = append(inst.evidence, instanceEvidence("AppProject", p.Namespace, p.Name, p.Finalizers, p.DeletionTimestamp))
+		if len(p.Finalizers) == 0 {
+			continue
+		}
+		inst.held = append(inst.held, p.Namespace+"/"+p.Name)
+		inst.fixes = append(inst.fixes, removeFinalizersFix(argocd.AppProjectsResource, report.ObjectRef{Group: argocd.Group, Kind: "AppProject", Namespace: p.Namespace, Name: p.Name}, p.Finalizers, "medium",
+			"Step 2: only after no Application remains (a project's finalizer guards the apps that reference it)"))
+	}
+	if apps := s.AllApps(); len(apps) > 0 {
+		inst.note = fmt.Sprintf("; %d Applications still exist: handle them first (applications.argoproj.io)", len(apps))
+	}
+	return inst
+}
+
+// instanceEvidence renders one remaining instance of a CRD.
 func instanceEvidence(kind, namespace, name string, held []string, deleted *metav1.Time) string {
 	state := "not yet deleted"
 	if deleted != nil {

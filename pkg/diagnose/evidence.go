@@ -2,6 +2,9 @@ package diagnose
 
 import (
 	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/report"
@@ -30,4 +33,38 @@ func addCondition(f *report.Finding, c argocd.ApplicationCondition) {
 	if f.Since == nil && c.LastTransitionTime != nil {
 		f.Since = timePtr(c.LastTransitionTime.Time)
 	}
+}
+
+// resourceResultEvidence renders one status.operationState.syncResult
+// resource: its sync status, hook and sync phase, and message.
+func resourceResultEvidence(r argocd.ResourceResult) string {
+	ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+	parts := []string{}
+	if r.Status != "" {
+		parts = append(parts, "status "+r.Status)
+	}
+	if r.HookPhase != "" {
+		parts = append(parts, "hookPhase "+r.HookPhase)
+	}
+	if r.SyncPhase != "" {
+		parts = append(parts, "syncPhase "+r.SyncPhase)
+	}
+	line := fmt.Sprintf("syncResult %s: %s", ref, strings.Join(parts, ", "))
+	if r.Message != "" {
+		line += ": " + r.Message
+	}
+	return line
+}
+
+// ownerSuffix renders an object's owner references as the tail of an
+// evidence line: ", owned by ReplicaSet/web-5d8f7c", or "" for none.
+func ownerSuffix(obj *unstructured.Unstructured) string {
+	var owners []string
+	for _, o := range obj.GetOwnerReferences() {
+		owners = append(owners, o.Kind+"/"+o.Name)
+	}
+	if len(owners) == 0 {
+		return ""
+	}
+	return ", owned by " + strings.Join(owners, ", ")
 }

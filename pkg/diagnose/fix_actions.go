@@ -24,30 +24,6 @@ func appRef(app *argocd.Application) report.ObjectRef {
 	return report.ObjectRef{Group: argocd.Group, Kind: "Application", Namespace: app.Namespace, Name: app.Name}
 }
 
-// actionOn starts an Action on the object ref through resource gvr.
-func actionOn(verb string, gvr schema.GroupVersionResource, ref report.ObjectRef) report.Action {
-	return report.Action{Verb: verb, Group: gvr.Group, Version: gvr.Version, Resource: gvr.Resource,
-		Kind: ref.Kind, Namespace: ref.Namespace, Name: ref.Name}
-}
-
-// jsonPatchAction is a JSON patch; its ops start with the tests that bind
-// it to the object as diagnosed.
-func jsonPatchAction(gvr schema.GroupVersionResource, ref report.ObjectRef, ops []map[string]any) report.Action {
-	a := actionOn(report.VerbPatch, gvr, ref)
-	a.PatchType = report.PatchJSON
-	a.Body = report.JSONBody(ops)
-	return a
-}
-
-// annotateAction sets one annotation with a merge patch: adding a key
-// loses no other writer's change, so it needs no precondition.
-func annotateAction(gvr schema.GroupVersionResource, ref report.ObjectRef, key, value string) report.Action {
-	a := actionOn(report.VerbPatch, gvr, ref)
-	a.PatchType = report.PatchMerge
-	a.Body = report.JSONBody(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
-	return a
-}
-
 // resourceOf is the API resource a kind was read through; ok is false
 // when the snapshot did not read it (no fix can then be written for it).
 func resourceOf(s *snapshot.Snapshot, group, kind string) (schema.GroupVersionResource, bool) {
@@ -67,13 +43,13 @@ func removeFinalizersFix(gvr schema.GroupVersionResource, ref report.ObjectRef, 
 	if why != "" {
 		desc += ". " + why
 	}
-	return report.NewFix("remove-finalizers", risk, desc, jsonPatchAction(gvr, ref, finalizers.RemovalPatch(current, nil)))
+	return report.NewFix("remove-finalizers", risk, desc, report.JSONPatchAction(gvr, ref, finalizers.RemovalPatch(current, nil)))
 }
 
 // createProjectAction creates the AppProject a missing-project app needs.
 func createProjectAction(s *snapshot.Snapshot, app *argocd.Application, project string) report.Action {
 	ref := report.ObjectRef{Group: argocd.Group, Kind: "AppProject", Namespace: s.ArgoCDNamespace, Name: project}
-	a := actionOn(report.VerbCreate, argocd.AppProjectsResource, ref)
+	a := report.NewAction(report.VerbCreate, argocd.AppProjectsResource, ref)
 	a.Body = report.JSONBody(projectObject(s, app, project))
 	return a
 }

@@ -6,10 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
-	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/health"
 	"github.com/argofix/kubectl-argofix/pkg/report"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
@@ -44,7 +42,6 @@ func checkOperationStuck(s *snapshot.Snapshot) []report.Finding {
 
 func operationStuckFinding(s *snapshot.Snapshot, app *argocd.Application, long, retrying bool) report.Finding {
 	op := app.Status.OperationState
-	started := op.StartedAt.Time
 	f := report.Finding{
 		ID:       "operation-stuck",
 		Severity: report.SeverityWarning,
@@ -52,90 +49,100 @@ func operationStuckFinding(s *snapshot.Snapshot, app *argocd.Application, long, 
 		Docs:     report.DocsURL("operation-stuck"),
 	}
 	if !op.StartedAt.IsZero() {
-		f.Since = &started
+		f.Since = timePtr(op.StartedAt.Time)
 	}
-	var why []string
-	if long {
-		why = append(why, fmt.Sprintf("has been %s for %s", op.Phase, formatAge(s.Now.Sub(started))))
-	}
-	if retrying {
-		why = append(why, fmt.Sprintf("is retrying (retryCount %d)", op.RetryCount))
-	}
-	f.Summary = "Sync operation " + strings.Join(why, " and ")
-	f.Evidence = append(f.Evidence,
-		fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, startedText(op.StartedAt.Time)),
-		fmt.Sprintf("status.operationState.retryCount %d", op.RetryCount))
-	if op.Message != "" {
-		f.Evidence = append(f.Evidence, "status.operationState.message: "+op.Message)
-	}
-	if op.SyncResult != nil {
-		for _, r := range op.SyncResult.Resources {
-			if r.HookPhase == argocd.PhaseSucceeded || (r.HookPhase == "" && r.Status == "Synced") {
-				continue
-			}
-			f.Evidence = append(f.Evidence, resourceResultEvidence(r))
-		}
-	}
-	if m := waitingForPattern.FindStringSubmatch(op.Message); m != nil {
-		group, kind, name := m[2], m[3], m[4]
-		label := kind + "/" + name
-		if group != "" {
-			label = kind + "." + group + "/" + name
-		}
-		f.Summary += fmt.Sprintf(", waiting for %s %s", m[1], label)
-		if r, ok := findResource(app, group, kind, name); ok {
-			if obj, known := s.LiveObject(app, r); known {
-				ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
-				if obj == nil {
-					f.Evidence = append(f.Evidence, fmt.Sprintf("%s does not exist", ref))
-				} else {
-					facts := liveStateFacts(obj)
-					for _, fact := range facts {
-						f.Evidence = append(f.Evidence, fmt.Sprintf("%s: %s", ref, fact))
-					}
-					if len(facts) > 0 {
-						f.Summary += " (" + facts[0] + ")"
-					}
-				}
-			}
-		}
-	}
+	f.Summary = operationSymptoms(s, op, long, retrying)
+	operationStateEvidence(&f, op)
+	operationWaitCause(s, app, &f)
 	if _, line, read := controllerReadiness(s); read {
 		f.Evidence = append(f.Evidence, line)
 	}
 	if op.Phase == argocd.PhaseRunning {
-		// As `argocd app terminate-op` does; the test binds it to the
-		// operation still Running.
-		f.Fixes = append(f.Fixes, report.NewFix("terminate-operation", "low",
-			"terminate the running operation, as `argocd app terminate-op` does (the controller stops it and marks it Failed); fix what it waits for before syncing again",
-			jsonPatchAction(argocd.ApplicationsResource, appRef(app), []map[string]any{
-				{"op": "test", "path": "/status/operationState/phase", "value": argocd.PhaseRunning},
-				{"op": "replace", "path": "/status/operationState/phase", "value": "Terminating"},
-			})))
+		f.Fixes = append(f.Fixes, terminateOperationFix(app))
 	} else {
 		f.Summary += "; it is already Terminating, so the controller is not finishing it"
 	}
 	return f
 }
 
-// resourceResultEvidence renders one syncResult entry.
-func resourceResultEvidence(r argocd.ResourceResult) string {
+// operationSymptoms says how the operation is stuck: running too long,
+// retrying, or both.
+func operationSymptoms(s *snapshot.Snapshot, op *argocd.OperationState, long, retrying bool) string {
+	var why []string
+	if long {
+		why = append(why, fmt.Sprintf("has been %s for %s", op.Phase, formatAge(s.Now.Sub(op.StartedAt.Time))))
+	}
+	if retrying {
+		why = append(why, fmt.Sprintf("is retrying (retryCount %d)", op.RetryCount))
+	}
+	return "Sync operation " + strings.Join(why, " and ")
+}
+
+// operationStateEvidence quotes status.operationState and every syncResult
+// resource not yet Synced or Succeeded.
+func operationStateEvidence(f *report.Finding, op *argocd.OperationState) {
+	f.Evidence = append(f.Evidence,
+		fmt.Sprintf("status.operationState.phase %s, startedAt %s", op.Phase, startedText(op.StartedAt.Time)),
+		fmt.Sprintf("status.operationState.retryCount %d", op.RetryCount))
+	if op.Message != "" {
+		f.Evidence = append(f.Evidence, "status.operationState.message: "+op.Message)
+	}
+	if op.SyncResult == nil {
+		return
+	}
+	for _, r := range op.SyncResult.Resources {
+		if r.HookPhase == argocd.PhaseSucceeded || (r.HookPhase == "" && r.Status == "Synced") {
+			continue
+		}
+		f.Evidence = append(f.Evidence, resourceResultEvidence(r))
+	}
+}
+
+// operationWaitCause: the controller's message names the resource it waits
+// for; its live object says why it is not there yet, by Argo CD's health
+// rules. The worst fact joins the summary.
+func operationWaitCause(s *snapshot.Snapshot, app *argocd.Application, f *report.Finding) {
+	m := waitingForPattern.FindStringSubmatch(app.Status.OperationState.Message)
+	if m == nil {
+		return
+	}
+	group, kind, name := m[2], m[3], m[4]
+	label := kind + "/" + name
+	if group != "" {
+		label = kind + "." + group + "/" + name
+	}
+	f.Summary += fmt.Sprintf(", waiting for %s %s", m[1], label)
+	r, ok := findResource(app, group, kind, name)
+	if !ok {
+		return
+	}
+	obj, known := s.LiveObject(app, r)
+	if !known {
+		return
+	}
 	ref := report.ObjectRef{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
-	parts := []string{}
-	if r.Status != "" {
-		parts = append(parts, "status "+r.Status)
+	if obj == nil {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s does not exist", ref))
+		return
 	}
-	if r.HookPhase != "" {
-		parts = append(parts, "hookPhase "+r.HookPhase)
+	h, _ := health.Of(obj)
+	for _, fact := range h.Facts {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s: %s", ref, fact))
 	}
-	if r.SyncPhase != "" {
-		parts = append(parts, "syncPhase "+r.SyncPhase)
+	if len(h.Facts) > 0 {
+		f.Summary += " (" + h.Facts[0] + ")"
 	}
-	line := fmt.Sprintf("syncResult %s: %s", ref, strings.Join(parts, ", "))
-	if r.Message != "" {
-		line += ": " + r.Message
-	}
-	return line
+}
+
+// terminateOperationFix does what `argocd app terminate-op` does; the test
+// binds it to the operation still Running.
+func terminateOperationFix(app *argocd.Application) report.Fix {
+	return report.NewFix("terminate-operation", "low",
+		"terminate the running operation, as `argocd app terminate-op` does (the controller stops it and marks it Failed); fix what it waits for before syncing again",
+		report.JSONPatchAction(argocd.ApplicationsResource, appRef(app), []map[string]any{
+			{"op": "test", "path": "/status/operationState/phase", "value": argocd.PhaseRunning},
+			{"op": "replace", "path": "/status/operationState/phase", "value": "Terminating"},
+		}))
 }
 
 // findResource finds the status.resources entry of group/kind/name.
@@ -146,60 +153,6 @@ func findResource(app *argocd.Application, group, kind, name string) (argocd.Res
 		}
 	}
 	return argocd.ResourceStatus{}, false
-}
-
-// liveStateFacts lists the fields of a live object that decide its
-// built-in health, worst first.
-func liveStateFacts(obj *unstructured.Unstructured) []string {
-	var facts []string
-	if ts := obj.GetDeletionTimestamp(); ts != nil {
-		facts = append(facts, fmt.Sprintf("pending deletion since %s, finalizers %s", report.FormatTime(ts.Time), finalizers.Format(obj.GetFinalizers())))
-	}
-	gk := obj.GroupVersionKind().GroupKind()
-	nested := func(fields ...string) int64 {
-		v, _, _ := unstructured.NestedInt64(obj.Object, fields...)
-		return v
-	}
-	switch {
-	case gk.Kind == "Ingress" && gk.Group == "networking.k8s.io",
-		gk.Kind == "Service" && gk.Group == "" && stringField(obj, "spec", "type") == "LoadBalancer":
-		if lb, _, _ := unstructured.NestedSlice(obj.Object, "status", "loadBalancer", "ingress"); len(lb) == 0 {
-			facts = append(facts, "status.loadBalancer.ingress is empty: no controller has published an address")
-		}
-	case gk.Group == "apps" && (gk.Kind == "Deployment" || gk.Kind == "StatefulSet"):
-		want := nested("spec", "replicas")
-		if _, found, _ := unstructured.NestedInt64(obj.Object, "spec", "replicas"); !found {
-			want = 1
-		}
-		if ready := nested("status", "readyReplicas"); ready < want {
-			facts = append(facts, fmt.Sprintf("status.readyReplicas %d of spec.replicas %d", ready, want))
-		}
-		if updated := nested("status", "updatedReplicas"); updated < want {
-			facts = append(facts, fmt.Sprintf("status.updatedReplicas %d of spec.replicas %d", updated, want))
-		}
-	case gk.Group == "apps" && gk.Kind == "DaemonSet":
-		desired := nested("status", "desiredNumberScheduled")
-		if avail := nested("status", "numberAvailable"); avail < desired {
-			facts = append(facts, fmt.Sprintf("status.numberAvailable %d of desiredNumberScheduled %d", avail, desired))
-		}
-	case gk.Group == "" && gk.Kind == "PersistentVolumeClaim":
-		if phase := stringField(obj, "status", "phase"); phase != "Bound" {
-			facts = append(facts, "status.phase "+phase)
-		}
-	case gk.Group == "batch" && gk.Kind == "Job":
-		if nested("status", "succeeded") == 0 {
-			facts = append(facts, fmt.Sprintf("status.active %d, status.failed %d, not complete", nested("status", "active"), nested("status", "failed")))
-		}
-	}
-	if gen, observed := obj.GetGeneration(), nested("status", "observedGeneration"); observed != 0 && observed < gen {
-		facts = append(facts, fmt.Sprintf("status.observedGeneration %d < metadata.generation %d", observed, gen))
-	}
-	return facts
-}
-
-func stringField(obj *unstructured.Unstructured, fields ...string) string {
-	v, _, _ := unstructured.NestedString(obj.Object, fields...)
-	return v
 }
 
 // startedText renders a start time that Argo CD may have left unset.

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
@@ -18,6 +20,9 @@ func TestCheckOperationStuck(t *testing.T) {
 			}
 			a.Status.Resources = []argocd.ResourceStatus{resource("networking.k8s.io", "Ingress", a.Name, "web")}
 		}
+	}
+	manages := func(rs ...argocd.ResourceStatus) func(*argocd.Application) {
+		return func(a *argocd.Application) { a.Status.Resources = rs }
 	}
 	ingress := testObject("networking.k8s.io/v1", "Ingress", "shop", "web")
 	runCheckCases(t, "operation-stuck", []checkCase{
@@ -37,6 +42,52 @@ func TestCheckOperationStuck(t *testing.T) {
 			},
 			notText:   []string{"syncResult Service shop/web"},
 			wantFixes: []string{"terminate-operation"},
+		},
+		{
+			name: "waiting for a Deployment whose pods are not ready: every short field, worst first",
+			snapshot: withLiveObjects(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
+				"waiting for healthy state of apps/Deployment/web"), manages(resource("apps", "Deployment", "shop", "web")))),
+				testObject("apps/v1", "Deployment", "shop", "web", func(u *unstructured.Unstructured) {
+					u.SetGeneration(4)
+					u.Object["spec"] = map[string]any{"replicas": int64(3)}
+					u.Object["status"] = map[string]any{"observedGeneration": int64(3), "readyReplicas": int64(1), "updatedReplicas": int64(3)}
+				})),
+			want: []string{"operation-stuck shop"},
+			wantText: []string{
+				"waiting for healthy state of Deployment.apps/web (status.readyReplicas 1 of spec.replicas 3)",
+				"Deployment.apps shop/web: status.readyReplicas 1 of spec.replicas 3\nDeployment.apps shop/web: status.observedGeneration 3 < metadata.generation 4\n",
+			},
+			notText: []string{"status.updatedReplicas"},
+		},
+		{
+			name: "waiting for a hook Job that is being deleted",
+			snapshot: withLiveObjects(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
+				"waiting for completion of hook batch/Job/migrate"), manages(resource("batch", "Job", "shop", "migrate")))),
+				testObject("batch/v1", "Job", "shop", "migrate", objDeleting(10*time.Minute, "example.com/hold"))),
+			want: []string{"operation-stuck shop"},
+			wantText: []string{
+				"waiting for completion of hook Job.batch/migrate (pending deletion since 2026-11-25T09:50:00Z, finalizers [example.com/hold])",
+				"Job.batch shop/migrate: status.active 0, status.failed 0, not complete",
+			},
+		},
+		{
+			name: "waiting for a resource that is gone",
+			snapshot: withKindsRead(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
+				"waiting for healthy state of /PersistentVolumeClaim/data"), manages(resource("", "PersistentVolumeClaim", "shop", "data")))),
+				schema.GroupKind{Kind: "PersistentVolumeClaim"}),
+			want:     []string{"operation-stuck shop"},
+			wantText: []string{"waiting for healthy state of PersistentVolumeClaim/data", "PersistentVolumeClaim shop/data does not exist"},
+		},
+		{
+			name: "waiting for a healthy object: no live fact",
+			snapshot: withLiveObjects(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
+				"waiting for healthy state of networking.k8s.io/Ingress/web"))),
+				testObject("networking.k8s.io/v1", "Ingress", "shop", "web", func(u *unstructured.Unstructured) {
+					u.Object["status"] = map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "203.0.113.10"}}}}
+				})),
+			want:     []string{"operation-stuck shop"},
+			wantText: []string{"waiting for healthy state of Ingress.networking.k8s.io/web\n"},
+			notText:  []string{"Ingress.networking.k8s.io shop/web:"},
 		},
 		{
 			name:     "running for 2m: silent",

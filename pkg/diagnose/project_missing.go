@@ -27,15 +27,6 @@ func checkProjectMissing(s *snapshot.Snapshot) []report.Finding {
 	return findings
 }
 
-// projectName is the project an app belongs to; Argo CD reads an empty
-// spec.project as "default".
-func projectName(app *argocd.Application) string {
-	if app.Spec.Project == "" {
-		return "default"
-	}
-	return app.Spec.Project
-}
-
 func projectMissingFinding(s *snapshot.Snapshot, app *argocd.Application, project string) report.Finding {
 	f := report.Finding{
 		ID:       "project-missing",
@@ -66,15 +57,22 @@ func projectMissingFinding(s *snapshot.Snapshot, app *argocd.Application, projec
 	}
 	if close := suggest.Closest(project, existing); len(close) > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("closest existing name: %s (a typo in spec.project?)", close[0]))
-		f.Fixes = append(f.Fixes, setProjectFix(app, close[0]))
+		f.Fixes = append(f.Fixes, SetProjectFix(app, close[0]))
 	}
-	f.Fixes = append(f.Fixes, createProjectFix(s, app, project, "allowing only this app's repositories and destination"))
+	create := createProjectFix(s, app, project, "allowing only this app's repositories and destination")
+	if app.DeletionTimestamp != nil {
+		// Least damage: the deletion was asked for under this project;
+		// recreating it lets the controller finish it as asked.
+		f.Fixes = append([]report.Fix{create}, f.Fixes...)
+	} else {
+		f.Fixes = append(f.Fixes, create)
+	}
 	return f
 }
 
-// setProjectFix points the app at another project. The patch tests the
+// SetProjectFix points the app at another project. The patch tests the
 // project it replaces, so a concurrent edit of spec.project is not undone.
-func setProjectFix(app *argocd.Application, project string) report.Fix {
+func SetProjectFix(app *argocd.Application, project string) report.Fix {
 	ops := []map[string]any{
 		{"op": "test", "path": "/spec/project", "value": app.Spec.Project},
 		{"op": "replace", "path": "/spec/project", "value": project},
@@ -87,7 +85,7 @@ func setProjectFix(app *argocd.Application, project string) report.Fix {
 		}
 	}
 	return report.NewFix("set-project", "low", fmt.Sprintf("point the app at the existing project %s", project),
-		jsonPatchAction(argocd.ApplicationsResource, appRef(app), ops))
+		report.JSONPatchAction(argocd.ApplicationsResource, appRef(app), ops))
 }
 
 // createProjectFix recreates a missing AppProject, the narrowest one that

@@ -10,6 +10,7 @@ import (
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/finalizers"
+	"github.com/argofix/kubectl-argofix/pkg/health"
 	"github.com/argofix/kubectl-argofix/pkg/report"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
@@ -198,21 +199,12 @@ func nodeState(s *snapshot.Snapshot, name string) string {
 		return fmt.Sprintf("node %s (nodes not read)", name)
 	}
 	for i := range s.Nodes {
-		n := &s.Nodes[i]
-		if n.Name != name {
-			continue
-		}
-		for _, c := range n.Status.Conditions {
-			if c.Type != corev1.NodeReady {
-				continue
+		if n := &s.Nodes[i]; n.Name == name {
+			if ready, ok := health.NodeReady(n); ok {
+				return "node " + name + " " + ready.Message
 			}
-			state := fmt.Sprintf("node %s Ready=%s since %s", name, c.Status, report.FormatTime(c.LastTransitionTime.Time))
-			if c.Reason != "" {
-				state += " (" + c.Reason + ")"
-			}
-			return state
+			return fmt.Sprintf("node %s has no Ready condition", name)
 		}
-		return fmt.Sprintf("node %s has no Ready condition", name)
 	}
 	return fmt.Sprintf("node %s does not exist", name)
 }
@@ -220,7 +212,7 @@ func nodeState(s *snapshot.Snapshot, name string) string {
 // forceDeletePodAction deletes a pod at once, bound to its UID: a
 // StatefulSet pod recreated under the same name is not the one diagnosed.
 func forceDeletePodAction(p *corev1.Pod) report.Action {
-	a := actionOn(report.VerbDelete, podsResource, report.ObjectRef{Kind: "Pod", Namespace: p.Namespace, Name: p.Name})
+	a := report.NewAction(report.VerbDelete, podsResource, report.ObjectRef{Kind: "Pod", Namespace: p.Namespace, Name: p.Name})
 	a.UID = string(p.UID)
 	var zero int64
 	a.GracePeriodSeconds = &zero

@@ -86,6 +86,20 @@ func TestCheckStalePods(t *testing.T) {
 			wantText: []string{"of ReplicaSet api-x of Deployment web"},
 		},
 		{
+			name: "node that is Ready, and node without a Ready condition",
+			snapshot: func() *snapshot.Snapshot {
+				s := snap(pod("web-5d8f7c-abcde", "node-b", time.Hour, rs), pod("db-0", "node-c", time.Hour, sts))
+				s.Nodes = append(s.Nodes,
+					corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-b"}, Status: corev1.NodeStatus{Conditions: []corev1.NodeCondition{
+						{Type: corev1.NodeDiskPressure, Status: corev1.ConditionFalse},
+						{Type: corev1.NodeReady, Status: corev1.ConditionTrue, LastTransitionTime: *timeAgo(2 * time.Hour)}}}},
+					corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-c"}})
+				return s
+			}(),
+			want:     []string{"stale-pods shop"},
+			wantText: []string{"shop/db-0 (node node-c has no Ready condition), shop/web-5d8f7c-abcde (node node-b Ready=True since 2026-11-25T08:00:00Z)"},
+		},
+		{
 			name: "nodes not read",
 			snapshot: func() *snapshot.Snapshot {
 				s := snap(pod("db-0", "node-a", time.Hour, sts))

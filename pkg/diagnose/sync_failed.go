@@ -3,7 +3,6 @@ package diagnose
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/report"
@@ -84,5 +83,3 @@ func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.Appl
 	f.Summary = "Application " + strings.Join(summary, "; ")
 	return f
 }
-
-func timePtr(t time.Time) *time.Time { return &t }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 )
 
@@ -150,3 +151,27 @@ func JSONBody(v any) json.RawMessage {
 // FormatTime prints times in UTC RFC 3339, as kubectl get -o yaml shows
 // them: the one time format of evidence and reports.
 func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// NewAction starts an Action on the object ref through resource gvr.
+func NewAction(verb string, gvr schema.GroupVersionResource, ref ObjectRef) Action {
+	return Action{Verb: verb, Group: gvr.Group, Version: gvr.Version, Resource: gvr.Resource,
+		Kind: ref.Kind, Namespace: ref.Namespace, Name: ref.Name}
+}
+
+// JSONPatchAction is a JSON patch; its ops start with the tests that bind
+// it to the object as diagnosed.
+func JSONPatchAction(gvr schema.GroupVersionResource, ref ObjectRef, ops []map[string]any) Action {
+	a := NewAction(VerbPatch, gvr, ref)
+	a.PatchType = PatchJSON
+	a.Body = JSONBody(ops)
+	return a
+}
+
+// AnnotateAction sets one annotation with a merge patch: adding a key
+// loses no other writer's change, so it needs no precondition.
+func AnnotateAction(gvr schema.GroupVersionResource, ref ObjectRef, key, value string) Action {
+	a := NewAction(VerbPatch, gvr, ref)
+	a.PatchType = PatchMerge
+	a.Body = JSONBody(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
+	return a
+}

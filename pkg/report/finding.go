@@ -54,20 +54,27 @@ func (o ObjectRef) String() string {
 }
 
 // Fix is a way out of a finding. Actions are the API requests that apply
-// it (none for advice a person must follow by hand); Command renders them
-// for people; Manifest is the object a create action makes, as YAML.
+// it (none for advice a person must follow by hand); Kubectl renders them
+// as the kubectl commands that make the same requests; Command is what to
+// run (the kubectl argofix command that applies the fix under its guards,
+// or the kubectl form for advice); Manifest is the object a create makes.
 type Fix struct {
 	ID          string   `json:"id"`
 	Risk        string   `json:"risk"`
 	Description string   `json:"description"`
 	Command     string   `json:"command,omitempty"`
+	Kubectl     string   `json:"kubectl,omitempty"`
 	Manifest    string   `json:"manifest,omitempty"`
 	Actions     []Action `json:"actions,omitempty"`
+	// Force, when set, says why the fix is refused without --force: what
+	// it would destroy or orphan.
+	Force string `json:"force,omitempty"`
 }
 
 // NewFix is a fix applied by actions; its command is rendered from them.
 func NewFix(id, risk, description string, actions ...Action) Fix {
-	f := Fix{ID: id, Risk: risk, Description: description, Actions: actions, Command: KubectlCommands(actions)}
+	kubectl := KubectlCommands(actions)
+	f := Fix{ID: id, Risk: risk, Description: description, Actions: actions, Command: kubectl, Kubectl: kubectl}
 	for _, a := range actions {
 		if a.Verb == VerbCreate {
 			f.Manifest = a.Manifest()

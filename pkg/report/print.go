@@ -121,6 +121,10 @@ func printDetail(b *strings.Builder, f Finding, wide bool) {
 		if fix.Command != "" {
 			b.WriteString(indent(fix.Command+"\n", "    "))
 		}
+		if wide && fix.Kubectl != "" && fix.Kubectl != fix.Command {
+			b.WriteString("    by hand, the same requests with kubectl:\n")
+			b.WriteString(indent(fix.Kubectl+"\n", "    "))
+		}
 	}
 	if hidden := len(f.Fixes) - len(fixes); hidden > 0 {
 		fmt.Fprintf(b, "  (%d more fixes: -o wide)\n", hidden)

@@ -80,11 +80,24 @@ func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOp
 	return s, nil
 }
 
-// collectInstallation reads what every check shares: argocd-cm, projects
-// and cluster Secrets of the control namespace.
+// collectInstallation reads what every check shares: argocd-cm,
+// argocd-cmd-params-cm, projects and cluster Secrets of the control
+// namespace. The projects come after argocd-cm, whose absence they judge.
 func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
-	ns := s.ArgoCDNamespace
+	for _, read := range []func(context.Context, Clients, *Snapshot, *recorder) error{
+		collectSettings, collectCmdParams, collectProjects, collectClusters,
+	} {
+		if err := read(ctx, c, s, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
+// collectSettings reads argocd-cm into s.Settings; without it (missing or
+// forbidden) Argo CD's defaults apply.
+func collectSettings(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	ns := s.ArgoCDNamespace
 	cm, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
@@ -98,9 +111,14 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recor
 	default:
 		rec.done(Settings)
 	}
-	if s.Settings, err = argocd.SettingsFromConfigMap(cm); err != nil {
-		return err
-	}
+	s.Settings, err = argocd.SettingsFromConfigMap(cm)
+	return err
+}
+
+// collectCmdParams adds argocd-cmd-params-cm to s.Settings: the namespaces
+// besides the control namespace whose Applications are reconciled.
+func collectCmdParams(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	ns := s.ArgoCDNamespace
 	params, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
@@ -114,46 +132,65 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recor
 		rec.done(CmdParams)
 		s.Settings.ReadCmdParams(params)
 	}
+	return nil
+}
 
+// collectProjects lists the AppProjects of the control namespace. With the
+// namespace only guessed and no sign of Argo CD in it, the projects count
+// as unread: otherwise every project would look missing.
+func collectProjects(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	ns := s.ArgoCDNamespace
 	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns), metav1.ListOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
 		rec.failed(ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(), Source: Projects})
+		return nil
 	case err != nil:
 		return fmt.Errorf("list AppProjects in %q: %w", ns, err)
-	default:
-		for i := range projects {
-			p, err := argocd.DecodeAppProject(&projects[i])
-			if err != nil {
-				// Keep its name: the project exists, whatever its spec holds.
-				rec.failed(ReadProblem{Verb: "decode", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error()})
-				p = argocd.AppProject{}
-				p.Name, p.Namespace = projects[i].GetName(), projects[i].GetNamespace()
-				p.DeletionTimestamp, p.Finalizers = projects[i].GetDeletionTimestamp(), projects[i].GetFinalizers()
-			}
-			s.Projects = append(s.Projects, p)
-		}
-		if s.ArgoCDNamespaceGuessed && !s.Settings.Found && len(s.Projects) == 0 {
-			// Nothing says Argo CD lives here: every project would look missing.
-			rec.failed(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: ns, Source: Projects,
-				Error: fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", ns)})
-		} else {
-			rec.done(Projects)
-		}
 	}
+	for i := range projects {
+		s.Projects = append(s.Projects, decodeProject(&projects[i], rec))
+	}
+	if s.ArgoCDNamespaceGuessed && !s.Settings.Found && len(s.Projects) == 0 {
+		rec.failed(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: ns, Source: Projects,
+			Error: fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", ns)})
+		return nil
+	}
+	rec.done(Projects)
+	return nil
+}
 
+// decodeProject decodes one AppProject. One that does not decode is kept
+// by name, deletion and finalizers: the project exists, whatever its spec
+// holds.
+func decodeProject(u *unstructured.Unstructured, rec *recorder) argocd.AppProject {
+	p, err := argocd.DecodeAppProject(u)
+	if err == nil {
+		return p
+	}
+	rec.failed(ReadProblem{Verb: "decode", Resource: "appprojects.argoproj.io", Namespace: u.GetNamespace(), Error: err.Error()})
+	p = argocd.AppProject{}
+	p.Name, p.Namespace = u.GetName(), u.GetNamespace()
+	p.DeletionTimestamp, p.Finalizers = u.GetDeletionTimestamp(), u.GetFinalizers()
+	return p
+}
+
+// collectClusters reads the cluster Secrets of the control namespace into
+// s.Clusters.
+func collectClusters(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	ns := s.ArgoCDNamespace
 	secrets, err := listClusterSecrets(ctx, c.Kube, ns)
 	switch {
 	case apierrors.IsForbidden(err):
 		rec.failed(ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(), Source: Clusters})
+		return nil
 	case err != nil:
 		return fmt.Errorf("list cluster Secrets in %q: %w", ns, err)
-	default:
-		rec.done(Clusters)
-		for i := range secrets {
-			if cl, ok := argocd.ClusterFromSecret(&secrets[i]); ok {
-				s.Clusters = append(s.Clusters, cl)
-			}
+	}
+	rec.done(Clusters)
+	for i := range secrets {
+		if cl, ok := argocd.ClusterFromSecret(&secrets[i]); ok {
+			s.Clusters = append(s.Clusters, cl)
 		}
 	}
 	return nil

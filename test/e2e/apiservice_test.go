@@ -76,7 +76,7 @@ func TestUnavailableAPIServiceIsAFinding(t *testing.T) {
 	if res.code != 1 || !rep.ids()["namespace-terminating"] {
 		t.Fatalf("want namespace-terminating and exit 1\n%s", res)
 	}
-	for _, want := range []string{"APIService v1beta1.metrics.k8s.io is unavailable", "kubectl delete apiservice v1beta1.metrics.k8s.io"} {
+	for _, want := range []string{"APIService v1beta1.metrics.k8s.io is unavailable", "kubectl delete apiservices.apiregistration.k8s.io v1beta1.metrics.k8s.io"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("report does not mention %q\n%s", want, res)
 		}

@@ -99,7 +99,7 @@ func TestForbidden(t *testing.T) {
 	res := runPlugin(t, "--kubeconfig", kubeconfig, "--argocd-namespace", sc.Namespace(),
 		"diagnose", "app", "guestbook", "-n", sc.Namespace(), "-o", "json")
 	wantExit(t, res, 3, "applications.argoproj.io")
-	// The plugin lists per kind (design.md), so the refused verb is list;
+	// The plugin lists per kind (README.md, "How it works"), so the refused verb is list;
 	// a plugin that GETs the named app first would be refused get.
 	if !strings.Contains(res.stderr, "list") && !strings.Contains(res.stderr, "get") {
 		t.Errorf("stderr names no verb (list or get)\n%s", res)

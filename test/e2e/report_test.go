@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// report mirrors the plugin's JSON report (design.md, "Finding"). Extra
+// report mirrors the plugin's JSON report (docs/output.md). Extra
 // fields are allowed (the report may grow, e.g. a fix's manifest); the
 // required ones are checked by validate.
 type report struct {

@@ -8,6 +8,9 @@ import (
 // olderThan tells whether t lies more than d before now.
 func olderThan(now, t time.Time, d time.Duration) bool { return now.Sub(t) > d }
 
+// timePtr points at a copy of t, for a finding's Since.
+func timePtr(t time.Time) *time.Time { return &t }
+
 // formatAge prints a duration the way kubectl's AGE column does: 45s, 7m,
 // 3h12m, 2d4h.
 func formatAge(d time.Duration) string {

@@ -1,0 +1,178 @@
+package fixes
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/argofix/kubectl-argofix/pkg/report"
+)
+
+// inverse is the request that undoes an applied action, from the object
+// before and after it; when there is none, it says why.
+func inverse(a report.Action, before, after map[string]any) (*report.Action, string) {
+	switch a.Verb {
+	case report.VerbCreate:
+		return deleteCreated(a, after)
+	case report.VerbDelete:
+		return recreate(a, before)
+	case report.VerbUpdate:
+		if a.Subresource == "finalize" {
+			return nil, "a namespace's spec.finalizers cannot be given back once cleared"
+		}
+		return nil, "an update of a subresource is not restorable"
+	case report.VerbPatch:
+		return revertPatch(a, before, after)
+	}
+	return nil, "unknown verb " + a.Verb
+}
+
+func deleteCreated(a report.Action, after map[string]any) (*report.Action, string) {
+	undo := a
+	undo.Verb, undo.Body, undo.PatchType = report.VerbDelete, nil, ""
+	// Bound to the object created, not one created later under the name.
+	if uid, ok := lookup(after, "/metadata/uid"); ok {
+		undo.UID, _ = uid.(string)
+	}
+	return &undo, ""
+}
+
+func recreate(a report.Action, before map[string]any) (*report.Action, string) {
+	if a.Resource == "pods" && a.Group == "" {
+		return nil, "a force-deleted pod is gone; its controller creates a new one"
+	}
+	if before == nil {
+		return nil, "its prior state was not read"
+	}
+	if _, deleting := lookup(before, "/metadata/deletionTimestamp"); deleting {
+		return nil, "it was already being deleted"
+	}
+	obj := map[string]any{}
+	for k, v := range before {
+		if k != "status" {
+			obj[k] = v
+		}
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	clean := map[string]any{}
+	for k, v := range meta {
+		switch k {
+		case "uid", "resourceVersion", "creationTimestamp", "generation", "managedFields":
+		default:
+			clean[k] = v
+		}
+	}
+	obj["metadata"] = clean
+	undo := a
+	undo.Verb, undo.UID, undo.GracePeriodSeconds = report.VerbCreate, "", nil
+	undo.Body = report.JSONBody(obj)
+	return &undo, ""
+}
+
+// revertPatch restores, path by path, what the patch changed, testing
+// first that each path still holds what the patch wrote: a later change by
+// someone else is not undone blindly.
+func revertPatch(a report.Action, before, after map[string]any) (*report.Action, string) {
+	paths, err := patchedPaths(a)
+	if err != nil {
+		return nil, "its patch could not be read: " + err.Error()
+	}
+	_, deleting := lookup(before, "/metadata/deletionTimestamp")
+	var ops []map[string]any
+	for _, p := range paths {
+		switch {
+		case strings.HasPrefix(p, "/status"):
+			return nil, "it changed status, which the controller has acted on since"
+		case strings.HasPrefix(p, "/metadata/finalizers") && deleting:
+			return nil, "finalizers cannot be re-added to an object that is being deleted"
+		}
+		now, present := lookup(after, p)
+		old, existed := lookup(before, p)
+		if present {
+			ops = append(ops, map[string]any{"op": "test", "path": p, "value": now})
+		}
+		switch {
+		case existed && present:
+			ops = append(ops, map[string]any{"op": "replace", "path": p, "value": old})
+		case existed:
+			ops = append(ops, map[string]any{"op": "add", "path": p, "value": old})
+		case present:
+			ops = append(ops, map[string]any{"op": "remove", "path": p})
+		}
+	}
+	undo := a
+	undo.PatchType = report.PatchJSON
+	undo.Body = report.JSONBody(ops)
+	return &undo, ""
+}
+
+// patchedPaths are the JSON pointers a patch writes to: the paths of a
+// JSON patch's non-test ops, or the leaves of a merge patch.
+func patchedPaths(a report.Action) ([]string, error) {
+	if a.PatchType == report.PatchMerge {
+		var body map[string]any
+		if err := json.Unmarshal(a.Body, &body); err != nil {
+			return nil, err
+		}
+		return leaves("", body), nil
+	}
+	var ops []struct {
+		Op   string `json:"op"`
+		Path string `json:"path"`
+	}
+	if err := json.Unmarshal(a.Body, &ops); err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, op := range ops {
+		if op.Op != "test" {
+			paths = append(paths, op.Path)
+		}
+	}
+	return paths, nil
+}
+
+func leaves(prefix string, m map[string]any) []string {
+	var out []string
+	for k, v := range m {
+		p := prefix + "/" + escapePointer(k)
+		if sub, ok := v.(map[string]any); ok {
+			out = append(out, leaves(p, sub)...)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func escapePointer(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// lookup evaluates a JSON pointer (RFC 6901) in a decoded JSON value.
+func lookup(doc any, pointer string) (any, bool) {
+	if pointer == "" {
+		return doc, doc != nil
+	}
+	cur := doc
+	for _, token := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		token = strings.NewReplacer("~1", "/", "~0", "~").Replace(token)
+		switch node := cur.(type) {
+		case map[string]any:
+			v, ok := node[token]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(token)
+			if err != nil || i < 0 || i >= len(node) {
+				return nil, false
+			}
+			cur = node[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
