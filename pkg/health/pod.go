@@ -60,13 +60,19 @@ func podHealth(p *corev1.Pod) Result {
 	return Result{Status: Unknown, Message: withPodMessage(phase, p)}
 }
 
+// waitingOnError tells a container's waiting reason that is an error or a
+// back-off from the ordinary ContainerCreating and PodInitializing.
+func waitingOnError(reason string) bool {
+	return strings.HasPrefix(reason, "Err") || strings.HasSuffix(reason, "Error") || strings.HasSuffix(reason, "BackOff")
+}
+
 // waitingOnErrors lists the containers waiting on an error or a back-off
 // (ErrImagePull, ImagePullBackOff, CrashLoopBackOff, CreateContainerConfigError, ...).
 func waitingOnErrors(p *corev1.Pod) []string {
 	var out []string
 	for _, c := range p.Status.ContainerStatuses {
 		w := c.State.Waiting
-		if w == nil || !(strings.HasPrefix(w.Reason, "Err") || strings.HasSuffix(w.Reason, "Error") || strings.HasSuffix(w.Reason, "BackOff")) {
+		if w == nil || !waitingOnError(w.Reason) {
 			continue
 		}
 		line := fmt.Sprintf("container %s waiting: %s", c.Name, w.Reason)
