@@ -59,7 +59,7 @@ diagnosed, re-checked just before it is sent, and journaled for undo.`,
 	}
 	o.addFlags(cmd, root.Getenv)
 	o.addDiagnosisFlags(cmd)
-	cmd.Flags().StringVar(&o.Only, "only", "", "apply only these fix ids (comma-separated), e.g. create-project,remove-finalizers")
+	cmd.Flags().StringVar(&o.Only, "only", "", "apply only these fix ids (comma-separated), e.g. create-project,remove-finalizers; refresh adds a hard refresh")
 	cmd.Flags().StringVar(&o.Project, "project", "", "for set-project: the AppProject to point the app at (default: the closest existing name)")
 	return cmd
 }
@@ -103,6 +103,10 @@ func (o *FixAppOptions) Run(ctx context.Context) error {
 		}
 	}
 	plan, manual := fixes.Select(findings, ids)
+	if slices.Contains(ids, "refresh") {
+		// No check proposes it: a refresh is asked for, after a fix elsewhere.
+		plan.Steps = append(plan.Steps, refreshStep(o.Namespace, o.Name, "hard"))
+	}
 	a := o.Root.applier(o.Clients, &o.ChangeFlags)
 	a.Recheck = func(ctx context.Context) (fixes.Recheck, error) {
 		snap, err := o.collect(ctx)

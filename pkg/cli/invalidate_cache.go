@@ -81,7 +81,7 @@ func (o *InvalidateCacheOptions) Run(ctx context.Context) error {
 		ref := report.ObjectRef{Kind: "Secret", Namespace: c.SecretNamespace, Name: c.SecretName}
 		fix := report.NewFix("invalidate-cache", "low", fmt.Sprintf("invalidate the controller's cache of cluster %s (Secret %s/%s)", c.Server, c.SecretNamespace, c.SecretName),
 			report.AnnotateAction(secretsResource, ref, argocd.RefreshAnnotation, now))
-		plan.Steps = append(plan.Steps, fixes.Step{FindingID: "invalidate-cache", Object: ref, Fix: fix})
+		plan.Steps = append(plan.Steps, fixes.Step{Object: ref, Fix: fix})
 	}
 	wantsInCluster := o.Cluster == "" || o.Cluster == argocd.InClusterName || argocd.SameServer(o.Cluster, argocd.InClusterServer)
 	if wantsInCluster && !inClusterSecret {

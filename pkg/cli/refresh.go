@@ -62,9 +62,15 @@ func (o *RefreshOptions) Run(ctx context.Context) error {
 	if o.Hard {
 		kind = "hard"
 	}
-	ref := report.ObjectRef{Group: argocd.Group, Kind: "Application", Namespace: o.Namespace, Name: o.Name}
+	plan := fixes.Plan{Steps: []fixes.Step{refreshStep(o.Namespace, o.Name, kind)}}
+	return o.Root.applyPlan(ctx, o.Root.applier(o.Clients, &o.ChangeFlags), plan, nil)
+}
+
+// refreshStep asks the controller for a refresh ("normal" or "hard") of an
+// app: the argocd.argoproj.io/refresh annotation, as the argocd CLI sets it.
+func refreshStep(namespace, name, kind string) fixes.Step {
+	ref := report.ObjectRef{Group: argocd.Group, Kind: "Application", Namespace: namespace, Name: name}
 	fix := report.NewFix("refresh", "low", fmt.Sprintf("ask the application-controller for a %s refresh of %s", kind, ref),
 		report.AnnotateAction(argocd.ApplicationsResource, ref, argocd.RefreshAnnotation, kind))
-	plan := fixes.Plan{Steps: []fixes.Step{{FindingID: "refresh", Object: ref, Fix: fix}}}
-	return o.Root.applyPlan(ctx, o.Root.applier(o.Clients, &o.ChangeFlags), plan, nil)
+	return fixes.Step{Object: ref, Fix: fix}
 }

@@ -149,7 +149,7 @@ func (a *Applier) recheck(ctx context.Context, plan Plan) (Plan, int, error) {
 	resolved := 0
 	for _, s := range plan.Steps {
 		if !s.stillNeeded(still) {
-			fmt.Fprintf(a.Out, "Already resolved, skipped: %s for %s %s\n", s.Fix.ID, s.FindingID, s.Object)
+			fmt.Fprintf(a.Out, "Already resolved, skipped: %s %s\n", s.Fix.ID, s.answers())
 			resolved += len(s.Fix.Actions)
 			continue
 		}

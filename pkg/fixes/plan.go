@@ -16,7 +16,8 @@ import (
 
 // Step is one fix chosen for one finding.
 type Step struct {
-	// FindingID and Object name the finding the fix answers.
+	// FindingID and Object name the finding the fix answers; a step asked
+	// for directly (refresh, undo) answers none and is not re-checked.
 	FindingID string
 	Object    report.ObjectRef
 	// Since dates the finding (the deletion, the operation, ...).
@@ -50,6 +51,9 @@ func NewRecheck(findings []report.Finding) Recheck {
 // resolved). The bodies are not compared: a changed object is for the
 // step's preconditions to catch, as a conflict.
 func (s Step) stillNeeded(r Recheck) bool {
+	if s.FindingID == "" {
+		return true
+	}
 	now, holds := r[s.Key()]
 	if !holds {
 		return false
@@ -98,7 +102,7 @@ func (p Plan) Actions() int {
 func (p Plan) Describe() string {
 	var b strings.Builder
 	for i, s := range p.Steps {
-		fmt.Fprintf(&b, "%d. %s (%s risk) for %s %s\n", i+1, s.Fix.ID, s.Fix.Risk, s.FindingID, s.Object)
+		fmt.Fprintf(&b, "%d. %s (%s risk) %s\n", i+1, s.Fix.ID, s.Fix.Risk, s.answers())
 		fmt.Fprintf(&b, "   %s\n", s.Fix.Description)
 		if s.Fix.Force != "" {
 			fmt.Fprintf(&b, "   needs --force: %s\n", s.Fix.Force)
@@ -161,4 +165,12 @@ func wanted(fix report.Fix, index int, ids []string) bool {
 		return false
 	}
 	return index == 0 && fix.Risk != "high"
+}
+
+// answers names what the step is for: the finding, or only the object.
+func (s Step) answers() string {
+	if s.FindingID == "" {
+		return "on " + s.Object.String()
+	}
+	return "for " + s.FindingID + " " + s.Object.String()
 }

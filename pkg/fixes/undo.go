@@ -21,7 +21,7 @@ func UndoPlan(j *Journal, out io.Writer) Plan {
 			fmt.Fprintf(out, "Cannot restore: the %s of %s: %s\n", e.Action.Verb, e.Action.Ref(), e.NotRestorable)
 			continue
 		}
-		plan.Steps = append(plan.Steps, Step{FindingID: "undo", Object: e.Action.Ref(), Fix: undoFix(e)})
+		plan.Steps = append(plan.Steps, Step{Object: e.Action.Ref(), Fix: undoFix(e)})
 	}
 	return plan
 }

@@ -359,10 +359,15 @@ func TestRefreshAndInvalidateCache(t *testing.T) {
 	}
 	app := list.Items[0].GetName()
 
-	res := runPlugin(t, fixArgs(ns, "refresh", app, "-n", ns, "--hard", "--yes", "--journal-dir", t.TempDir())...)
+	res := runPlugin(t, fixArgs(ns, "refresh", app, "-n", ns, "--yes", "--journal-dir", t.TempDir())...)
+	wantExit(t, res, 0)
+	if got := getObject(ctx, t, applicationsGVR, ns, app).GetAnnotations()["argocd.argoproj.io/refresh"]; got != "normal" {
+		t.Errorf("refresh annotation = %q, want normal\n%s", got, res)
+	}
+	res = runPlugin(t, fixArgs(ns, "fix", "app", app, "-n", ns, "--only", "refresh", "--yes", "--journal-dir", t.TempDir())...)
 	wantExit(t, res, 0)
 	if got := getObject(ctx, t, applicationsGVR, ns, app).GetAnnotations()["argocd.argoproj.io/refresh"]; got != "hard" {
-		t.Errorf("refresh annotation = %q, want hard\n%s", got, res)
+		t.Errorf("fix app --only refresh: annotation = %q, want hard\n%s", got, res)
 	}
 
 	res = runPlugin(t, fixArgs(ns, "invalidate-cache", "prod-west", "--yes", "--journal-dir", t.TempDir())...)
