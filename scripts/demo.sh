@@ -46,17 +46,33 @@ start() {
     echo "\$ kubectl argofix --argocd-namespace $ns diagnose ${args[*]} -n $ns"
     "$bin/kubectl-argofix" --argocd-namespace "$ns" diagnose "${args[@]}" -n "$ns" --stuck-after 0s || true
   done
+  # democluster logs one of these two lines (test/cmd/democluster/realargocd.go).
+  local real=ran
   if grep -q "real Argo CD controller running" "$dir/democluster.log"; then
     echo
     echo "# Applications driven by the real Argo CD application-controller (v2.14.21):"
     echo "\$ kubectl argofix diagnose apps -n argocd --stuck-after 0s"
     "$bin/kubectl-argofix" --argocd-namespace argocd diagnose apps -n argocd --stuck-after 0s || true
+  else
+    real=skipped
   fi
   echo
   echo "The control plane keeps running. Try the plugin yourself:"
   echo "  export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH"
   echo "  kubectl argofix --argocd-namespace project-typo diagnose app -n project-typo guestbook -o wide"
   echo "Stop it with: make demo-stop"
+  if [[ $real == skipped ]]; then
+    # Never skipped quietly: the part with the real controller is what
+    # shows the plugin on state Argo CD itself wrote.
+    {
+      echo
+      echo "*** DEMO INCOMPLETE: the real Argo CD application-controller part did not"
+      echo "*** run; only the hand-written scenarios were shown. Why:"
+      grep "REAL ARGO CD PART SKIPPED" "$dir/democluster.log" ||
+        echo "*** no reason logged; see $dir/democluster.log"
+    } >&2
+    exit 1
+  fi
 }
 
 case $action in

@@ -2,7 +2,10 @@ module github.com/argofix/kubectl-argofix/test/argocd
 
 go 1.26.0
 
-require github.com/argoproj/argo-cd/v2 v2.14.21
+require (
+	github.com/alicebob/miniredis/v2 v2.33.0
+	github.com/argoproj/argo-cd/v2 v2.14.21
+)
 
 require (
 	cloud.google.com/go/compute/metadata v0.5.0 // indirect
@@ -30,7 +33,6 @@ require (
 	github.com/RocketChat/Rocket.Chat.Go.SDK v0.0.0-20210112200207-10ab4d695d60 // indirect
 	github.com/TomOnTime/utfutil v0.0.0-20180511104225-09c41003ee1d // indirect
 	github.com/alicebob/gopher-json v0.0.0-20200520072559-a9ecdc9d1d3a // indirect
-	github.com/alicebob/miniredis/v2 v2.33.0 // indirect
 	github.com/antonmedv/expr v1.15.1 // indirect
 	github.com/argoproj/gitops-engine v0.7.1-0.20250521000818-c08b0a72c1f1 // indirect
 	github.com/argoproj/notifications-engine v0.4.1-0.20241007194503-2fef5c9049fd // indirect

@@ -6,6 +6,7 @@
 // and checks the finding ids it reports. OBSERVED.md records what the
 // controller wrote in each case: the ground truth the checks are built on.
 //
-// Needs bin/ from test/tools/build.sh and test/argocd/build.sh, and
-// redis-server in PATH. `go test -short` skips the tier.
+// Needs bin/ from test/tools/build.sh and test/argocd/build.sh (the latter
+// also builds argocd-redis, the miniredis server Argo CD talks to: nothing
+// outside the Go module proxy but git). `go test -short` skips the tier.
 package e2ereal

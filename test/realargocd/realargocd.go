@@ -1,11 +1,13 @@
 // Package realargocd runs the real Argo CD v2.14.21 application-controller
-// and repo-server (with redis) as local processes against a test cluster,
+// and repo-server (with a Redis) as local processes against a test cluster,
 // so the plugin's checks are tested on the state Argo CD itself writes
 // rather than on hand-made YAML. It also has small helpers to build Git
 // fixture repositories and to drive Applications without argocd-server.
 //
-// The argocd binary is built by test/argocd/build.sh into <repo>/bin (or
-// $ARGOFIX_TEST_BIN); redis-server comes from the Debian package.
+// The argocd binary and argocd-redis (miniredis, the Redis-compatible
+// in-memory server Argo CD's own tests use, at the version Argo CD pins) are
+// built by test/argocd/build.sh into <repo>/bin (or $ARGOFIX_TEST_BIN) from
+// the Go module proxy: no redis-server package is needed.
 package realargocd
 
 import (
@@ -17,7 +19,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,9 +33,12 @@ import (
 const (
 	BinController = "argocd-application-controller"
 	BinRepoServer = "argocd-repo-server"
-	// BinRedis is looked up in PATH.
-	BinRedis = "redis-server"
+	// BinRedis is miniredis served on a port (test/argocd/redis).
+	BinRedis = "argocd-redis"
 )
+
+// Binaries are the files Start needs in the bin dir.
+func Binaries() []string { return []string{BinController, BinRepoServer, BinRedis} }
 
 // Options configure Start. Kubeconfig is required.
 type Options struct {
@@ -48,8 +52,8 @@ type Options struct {
 	// controller reconciles (--application-namespaces); default none, so
 	// Applications elsewhere are ignored like on a default install.
 	ApplicationNamespaces []string
-	// BinDir holds argocd-application-controller and argocd-repo-server;
-	// default $ARGOFIX_TEST_BIN, else <repo root>/bin.
+	// BinDir holds argocd-application-controller, argocd-repo-server and
+	// argocd-redis; default $ARGOFIX_TEST_BIN, else <repo root>/bin.
 	BinDir string
 	// TempDir is where the work dir is created; default os.TempDir().
 	TempDir string
@@ -109,13 +113,8 @@ func Start(ctx context.Context, opts Options) (*ArgoCD, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range []string{BinController, BinRepoServer} {
-		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
-			return nil, fmt.Errorf("binary %s of Argo CD not found in %s: run `make argocdbin` (test/argocd/build.sh) first, or set %s: %w", b, bin, controlplane.EnvBinDir, err)
-		}
-	}
-	if _, err := exec.LookPath(BinRedis); err != nil {
-		return nil, fmt.Errorf("%s not found in PATH: install it (Debian: apt-get install -y redis-server); Argo CD's controller and repo-server need redis: %w", BinRedis, err)
+	if err := CheckBinaries(bin); err != nil {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp(opts.TempDir, "argofix-argocd-")
 	if err != nil {
@@ -127,6 +126,17 @@ func Start(ctx context.Context, opts Options) (*ArgoCD, error) {
 		return nil, errors.Join(fmt.Errorf("starting Argo CD (logs kept in %s): %w", dir, err), stopErr)
 	}
 	return a, nil
+}
+
+// CheckBinaries says which of Binaries is missing from bin, and how to
+// build it.
+func CheckBinaries(bin string) error {
+	for _, b := range Binaries() {
+		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
+			return fmt.Errorf("binary %s of the real Argo CD tier not found in %s: run `make argocdbin` (test/argocd/build.sh) first, or set %s: %w", b, bin, controlplane.EnvBinDir, err)
+		}
+	}
+	return nil
 }
 
 // BinDir resolves the folder of the test binaries: dir if set, else
@@ -161,14 +171,9 @@ func (a *ArgoCD) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	redisPath, err := exec.LookPath(BinRedis)
-	if err != nil {
-		return fmt.Errorf("%s not found in PATH (apt-get install -y redis-server): %w", BinRedis, err)
-	}
-	redis, err := a.run("redis", redisPath, "", []string{
-		"--port", strconv.Itoa(redisPort), "--bind", "127.0.0.1",
-		// Throw-away cache: no snapshots, no append-only file.
-		"--save", "", "--appendonly", "no", "--dir", a.dir,
+	// In memory only, like the throw-away cache it is.
+	redis, err := a.run("redis", filepath.Join(a.bin, BinRedis), "", []string{
+		"--bind", "127.0.0.1", "--port", strconv.Itoa(redisPort),
 	}, env)
 	if err != nil {
 		return err
@@ -344,7 +349,8 @@ func httpOK(ctx context.Context, client *http.Client, url string) error {
 	return nil
 }
 
-// redisPing speaks just enough RESP to see redis answer PING.
+// redisPing speaks just enough RESP to see redis answer PING. The command
+// goes as a RESP array: miniredis does not read inline commands.
 func redisPing(ctx context.Context, addr string) error {
 	d := net.Dialer{Timeout: time.Second}
 	conn, err := d.DialContext(ctx, "tcp", addr)
@@ -355,7 +361,7 @@ func redisPing(ctx context.Context, addr string) error {
 	if err := conn.SetDeadline(time.Now().Add(time.Second)); err != nil {
 		return fmt.Errorf("setting deadline on redis %s: %w", addr, err)
 	}
-	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
+	if _, err := conn.Write([]byte("*1\r\n$4\r\nPING\r\n")); err != nil {
 		return fmt.Errorf("writing PING to redis %s: %w", addr, err)
 	}
 	line, err := bufio.NewReader(conn).ReadString('\n')

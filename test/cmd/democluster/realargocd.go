@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -34,21 +33,25 @@ var realApps = []realApp{
 		repo: "real-healthy"},
 }
 
-// startRealArgoCD runs the real application-controller and repo-server
-// when they are built (make argocdbin) and redis-server is installed, and
-// creates apps whose state Argo CD itself writes. It returns nil, nil when
-// they are not available: the demo then shows the hand-written scenarios only.
+// Log lines scripts/demo.sh looks for: the real-controller part ran, or
+// it was skipped (followed by the reason).
+const (
+	logRealRunning = "real Argo CD controller running"
+	logRealSkipped = "REAL ARGO CD PART SKIPPED"
+)
+
+// startRealArgoCD runs the real application-controller and repo-server,
+// with argocd-redis, when they are built (make argocdbin; `make demo` builds
+// them first), and creates apps whose state Argo CD itself writes. When a
+// binary is missing it says so loudly and returns nil, nil: the demo then
+// shows the hand-written scenarios only, and scripts/demo.sh repeats why.
 func startRealArgoCD(ctx context.Context, cp *controlplane.ControlPlane, root, dir, ns string) (*realargocd.ArgoCD, error) {
 	bin, err := realargocd.BinDir("")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(bin, realargocd.BinController)); err != nil {
-		log.Printf("democluster: no real Argo CD controller in %s (make argocdbin builds it); showing hand-written scenarios only", bin)
-		return nil, nil
-	}
-	if _, err := exec.LookPath(realargocd.BinRedis); err != nil {
-		log.Printf("democluster: redis-server is not installed (apt-get install redis-server); showing hand-written scenarios only")
+	if err := realargocd.CheckBinaries(bin); err != nil {
+		log.Printf("democluster: %s: %v; showing hand-written scenarios only", logRealSkipped, err)
 		return nil, nil
 	}
 	argo, err := realargocd.Start(ctx, realargocd.Options{Kubeconfig: cp.AdminKubeconfig, Namespace: ns, AppResync: 10 * time.Second})
@@ -95,6 +98,6 @@ func createRealApps(ctx context.Context, cp *controlplane.ControlPlane, root, di
 			return err
 		}
 	}
-	log.Printf("democluster: real Argo CD controller running; Applications guestbook (healthy), held (deletion stuck), orphan (project missing) in %s", ns)
+	log.Printf("democluster: %s; Applications guestbook (healthy), held (deletion stuck), orphan (project missing) in %s", logRealRunning, ns)
 	return nil
 }
