@@ -56,6 +56,7 @@ start() {
   else
     real=skipped
   fi
+  fix_stuck_namespace
   echo
   echo "The control plane keeps running. Try the plugin yourself:"
   echo "  export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH"
@@ -73,6 +74,34 @@ start() {
     } >&2
     exit 1
   fi
+}
+
+# fix_stuck_namespace shows a guarded fix on the seeded stuck namespace:
+# the dry run (the exact request, nothing sent), then the fix itself
+# (--yes: a demo has no one to answer the prompt), then the namespace gone.
+fix_stuck_namespace() {
+  local ns=namespace-terminating-finalizer team=namespace-terminating-finalizer-team
+  local plugin=("$bin/kubectl-argofix" --argocd-namespace "$ns")
+  # The namespace controller first empties the namespace; then only the
+  # Namespace's own finalizer holds it.
+  for _ in $(seq 1 60); do
+    "${plugin[@]}" fix namespace "$team" --stuck-after 0s --dry-run 2>/dev/null | grep -q remove-finalizers && break
+    sleep 0.5
+  done
+  echo
+  echo "# Fix the stuck namespace: a dry run first, then for real, journaled for undo."
+  echo "\$ kubectl argofix --argocd-namespace $ns fix namespace $team --dry-run"
+  "${plugin[@]}" fix namespace "$team" --stuck-after 0s --dry-run || true
+  echo
+  echo "\$ kubectl argofix --argocd-namespace $ns fix namespace $team --yes"
+  "${plugin[@]}" fix namespace "$team" --stuck-after 0s --yes --journal-dir "$dir/journal" || true
+  for _ in $(seq 1 60); do
+    "${plugin[@]}" diagnose namespace "$team" >/dev/null 2>&1 || [[ $? != 2 ]] || break
+    sleep 0.5
+  done
+  echo
+  echo "\$ kubectl argofix --argocd-namespace $ns diagnose namespace $team"
+  "${plugin[@]}" diagnose namespace "$team" || true
 }
 
 case $action in
