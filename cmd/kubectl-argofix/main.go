@@ -1,4 +1,6 @@
-// Command kubectl-argofix is the kubectl plugin `kubectl argofix`.
+// Command kubectl-argofix is the kubectl plugin `kubectl argofix`, and,
+// installed or symlinked as argocd-argofix, the Argo CD CLI plugin
+// `argocd argofix`.
 package main
 
 import (
@@ -23,7 +25,9 @@ var (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	cmd := cli.NewRootCmd(streams, cli.BuildInfo{Version: version, Commit: commit, Date: date}, "kubectl argofix")
+	cmd := cli.NewRootCmd(streams, cli.BuildInfo{Version: version, Commit: commit, Date: date},
+		// argocd-argofix (the same binary under a second name) runs as `argocd argofix`.
+		cli.DisplayNameFor(os.Args[0]))
 	err := cmd.ExecuteContext(ctx)
 	stop()
 	if err != nil && err.Error() != "" {

@@ -164,6 +164,8 @@ type ResourceResult struct {
 	Status    string `json:"status,omitempty"`
 	Message   string `json:"message,omitempty"`
 	HookPhase string `json:"hookPhase,omitempty"`
+	// HookType is PreSync, Sync, PostSync, SyncFail, ... for a hook.
+	HookType  string `json:"hookType,omitempty"`
 	SyncPhase string `json:"syncPhase,omitempty"`
 }
 

@@ -24,6 +24,8 @@ type Cluster struct {
 	Name            string
 	Project         string
 	Shard           string
+	// Credential is how the Secret's config authenticates (never the secret itself).
+	Credential ClusterCredential
 }
 
 // ClusterFromSecret reads a cluster Secret. It reports false when the
@@ -43,5 +45,6 @@ func ClusterFromSecret(s *corev1.Secret) (Cluster, bool) {
 		Name:            string(s.Data["name"]),
 		Project:         string(s.Data["project"]),
 		Shard:           string(s.Data["shard"]),
+		Credential:      CredentialFromConfig(s.Data["config"]),
 	}, true
 }

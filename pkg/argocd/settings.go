@@ -30,6 +30,13 @@ type Settings struct {
 	// argocd-cmd-params-cm: namespaces besides the control namespace whose
 	// Applications the controller reconciles.
 	ApplicationNamespaces []string
+	// ApplicationSetNamespaces are the patterns of
+	// applicationsetcontroller.namespaces (applicationset.go).
+	ApplicationSetNamespaces []string
+	// HealthOverrides are argocd-cm's Lua health scripts, and ConfigMap
+	// what a guarded patch of argocd-cm binds to (customizations.go).
+	HealthOverrides []HealthOverride
+	ConfigMap       ConfigMapState
 }
 
 // ConfigError is a malformed value in one of Argo CD's ConfigMaps. It is
@@ -73,6 +80,7 @@ func (s *Settings) ReadCmdParams(cm *corev1.ConfigMap) {
 			s.ApplicationNamespaces = append(s.ApplicationNamespaces, p)
 		}
 	}
+	s.readAppSetParams(cm)
 }
 
 // DefaultSettings are Argo CD's defaults when argocd-cm sets nothing.
@@ -90,6 +98,7 @@ func SettingsFromConfigMap(cm *corev1.ConfigMap) (Settings, error) {
 		return s, nil
 	}
 	s.Found = true
+	s.readCustomizations(cm)
 	bad := func(key, want string) error {
 		return &ConfigError{Namespace: cm.Namespace, Name: cm.Name, Key: key, Value: cm.Data[key], Want: want}
 	}

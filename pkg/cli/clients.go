@@ -23,11 +23,29 @@ const (
 	clientBurst = 100
 )
 
+// requireKubeconfig says plainly that there is no kubeconfig, rather than
+// letting client-go fall back to localhost:8080 and fail to connect there.
+// A pod's in-cluster credentials and an explicit --server count as one.
+func (o *RootOptions) requireKubeconfig() error {
+	if o.Getenv("KUBERNETES_SERVICE_HOST") != "" || o.ConfigFlags.APIServer != nil && *o.ConfigFlags.APIServer != "" {
+		return nil
+	}
+	raw, err := o.ConfigFlags.ToRawKubeConfigLoader().RawConfig()
+	if err == nil && len(raw.Contexts) == 0 && len(raw.Clusters) == 0 {
+		return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf(
+			"no kubeconfig found: set KUBECONFIG or pass --kubeconfig (and --context), as for kubectl")}
+	}
+	return nil
+}
+
 // DefaultArgoCDNamespace is used when no controller can be found.
 const DefaultArgoCDNamespace = "argocd"
 
 // clients builds the API clients from the kubeconfig flags.
 func (o *RootOptions) clients() (snapshot.Clients, error) {
+	if err := o.requireKubeconfig(); err != nil {
+		return snapshot.Clients{}, err
+	}
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
 		return snapshot.Clients{}, badInput("load kubeconfig: %w", err)
@@ -36,6 +54,7 @@ func (o *RootOptions) clients() (snapshot.Clients, error) {
 	// Listing every kind of a namespace touches deprecated APIs (v1
 	// Endpoints); their warnings would only clutter the report.
 	cfg.WarningHandler = rest.NoWarnings{}
+	o.countRequests(cfg)
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return snapshot.Clients{}, badInput("create Kubernetes client: %w", err)
@@ -66,11 +85,17 @@ type argoCD struct {
 	Guessed bool
 }
 
-// argoCDNamespace returns --argocd-namespace, or the namespace where the
+// argoCDNamespace returns --argocd-namespace, or (run as `argocd argofix`)
+// what an argocd user expects, or the namespace where the
 // application-controller runs, or "argocd" as a guess.
 func (o *RootOptions) argoCDNamespace(ctx context.Context, c snapshot.Clients) (argoCD, error) {
 	if o.ArgoCDNamespace != "" {
 		return argoCD{Namespace: o.ArgoCDNamespace}, nil
+	}
+	if o.asArgoCDPlugin() {
+		if ns, ok := o.argoCDPluginNamespace(ctx, c); ok {
+			return argoCD{Namespace: ns}, nil
+		}
 	}
 	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector, Limit: 1})
 	switch {
@@ -82,6 +107,24 @@ func (o *RootOptions) argoCDNamespace(ctx context.Context, c snapshot.Clients) (
 		return argoCD{Namespace: pods.Items[0].Namespace}, nil
 	}
 	return argoCD{Namespace: DefaultArgoCDNamespace, Guessed: true}, nil
+}
+
+// checkArgoCD refuses an --argocd-namespace that holds no Argo CD: every
+// project would look missing there, and a create-project fix would create
+// objects in the wrong place. A namespace found by discovery needs no
+// check, and a guess is reported as a read problem instead.
+func (o *RootOptions) checkArgoCD(ctx context.Context, c snapshot.Clients, a argoCD) error {
+	if o.ArgoCDNamespace == "" || a.Guessed {
+		return nil
+	}
+	ok, err := snapshot.HoldsArgoCD(ctx, c, a.Namespace)
+	if err != nil {
+		return explainReadError(err, o.kubeContext())
+	}
+	if ok {
+		return nil
+	}
+	return &ExitError{Code: ExitUnreadable, Err: &snapshot.NoInstallationError{Namespace: a.Namespace, Found: snapshot.FindInstallations(ctx, c)}}
 }
 
 // collectOptions are what every diagnose command passes to the collector.

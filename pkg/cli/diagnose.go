@@ -32,6 +32,8 @@ func NewCmdDiagnose(root *RootOptions) *cobra.Command {
 	}
 	o.addFlags(cmd)
 	cmd.AddCommand(NewCmdDiagnoseApp(root), NewCmdDiagnoseApps(root), NewCmdDiagnoseNamespace(root))
+	cmd.AddCommand(NewCmdDiagnoseInstall(root), NewCmdDiagnoseSecurity(root))
+	cmd.AddCommand(NewCmdDiagnoseAppSet(root))
 	return cmd
 }
 
@@ -40,12 +42,25 @@ type ReportFlags struct {
 	Output     string
 	FailOn     string
 	StuckAfter time.Duration
+	NoHeaders  bool
+	// FailOnIncomplete makes a partial report fail (exit 1), for CI.
+	FailOnIncomplete bool
+	// nothingMatched, when set, replaces "No problems found": the
+	// selection was empty, which is not an all-clear.
+	nothingMatched string
+	// Ignore are finding ids not to report (--ignore, ignore.go).
+	Ignore []string
+	// Categories limit the checks run (diagnose install, security); none: all.
+	Categories []diagnose.Category
 }
 
 func (f *ReportFlags) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.Output, "output", "o", report.OutputTable, "output format: "+strings.Join(report.Formats, ", "))
 	cmd.Flags().StringVar(&f.FailOn, "fail-on", string(report.SeverityError), "exit 1 when a finding is at or above this severity: error, warning, info or never")
 	cmd.Flags().DurationVar(&f.StuckAfter, "stuck-after", 5*time.Minute, "how long a deletion or operation may last before it counts as stuck")
+	cmd.Flags().BoolVar(&f.NoHeaders, "no-headers", false, "leave out the table's header line")
+	cmd.Flags().BoolVar(&f.FailOnIncomplete, "fail-on-incomplete", false, "exit 1 when a read was refused and some checks could not run (the report is partial)")
+	f.addIgnoreFlag(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "never"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -59,6 +74,9 @@ func (f *ReportFlags) validate() error {
 	}
 	if f.StuckAfter < 0 {
 		return badInput("--stuck-after must not be negative")
+	}
+	if err := f.validateIgnore(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -78,15 +96,16 @@ func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot,
 	if err != nil {
 		return explainReadError(err, root.kubeContext())
 	}
-	r := withFixCommands(report.NewReport(diagnose.Run(snap, diagnose.Checks())), root.displayName())
+	f.applyIgnore(snap)
+	r := withFixCommands(report.NewReport(diagnose.Run(snap, f.checks())), root.displayName())
 	useColor, err := root.UseColor()
 	if err != nil {
 		return err
 	}
-	if err := report.Print(root.Streams.Out, r, report.PrintOptions{Format: f.Output, Color: useColor}); err != nil {
+	if err := report.Print(root.Streams.Out, r, report.PrintOptions{Format: f.Output, Color: useColor, NoHeaders: f.NoHeaders, Width: root.terminalWidth(), Empty: f.nothingMatched}); err != nil {
 		return fmt.Errorf("print report: %w", err)
 	}
-	if r.Fails(f.threshold()) {
+	if r.Fails(f.threshold()) || f.FailOnIncomplete && len(r.Incomplete) > 0 {
 		return &ExitError{Code: ExitFindings}
 	}
 	return nil

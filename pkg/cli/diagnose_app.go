@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
@@ -21,6 +20,8 @@ type DiagnoseAppOptions struct {
 	Name      string
 	Namespace string
 	ArgoCD    argoCD
+	// ArgoCDServer is the optional argocd-server to read the tree from.
+	ArgoCDServer ServerFlags
 }
 
 // NewCmdDiagnoseApp builds `kubectl argofix diagnose app NAME`.
@@ -42,6 +43,7 @@ func NewCmdDiagnoseApp(root *RootOptions) *cobra.Command {
 		},
 	}
 	o.addFlags(cmd)
+	o.ArgoCDServer.addFlags(cmd)
 	return cmd
 }
 
@@ -53,7 +55,10 @@ func (o *DiagnoseAppOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	o.Namespace = o.Root.appNamespace(o.ArgoCD)
-	return nil
+	if err := o.ArgoCDServer.complete(o.Root); err != nil {
+		return err
+	}
+	return o.Root.checkArgoCD(cmd.Context(), o.Clients, o.ArgoCD)
 }
 
 // Validate checks the flags.
@@ -66,35 +71,12 @@ func (o *DiagnoseAppOptions) Run(ctx context.Context) error {
 	snap, err := snapshot.CollectApp(ctx, o.Clients,
 		snapshot.AppTarget{Namespace: o.Namespace, Name: o.Name},
 		o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	snap, err = o.ArgoCDServer.collectServer(ctx, o.Clients, snap, err)
 	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
 }
 
-// completeAppNames offers the Applications of the namespace being used.
+// completeAppNames offers the Applications of the namespace being used
+// (-n, else the Argo CD namespace), read within completionTimeout.
 func completeAppNames(root *RootOptions) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		c, err := root.clients()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		ns := root.explicitNamespace()
-		if ns == "" {
-			a, err := root.argoCDNamespace(cmd.Context(), c)
-			if err != nil {
-				return nil, cobra.ShellCompDirectiveError
-			}
-			ns = a.Namespace
-		}
-		list, err := c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(ns).List(cmd.Context(), metav1.ListOptions{})
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		var names []string
-		for _, u := range list.Items {
-			names = append(names, u.GetName())
-		}
-		return names, cobra.ShellCompDirectiveNoFileComp
-	}
+	return firstArg(completeNames(root, argocd.ApplicationsResource, true))
 }

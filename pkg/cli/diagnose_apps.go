@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,8 @@ type DiagnoseAppsOptions struct {
 	WholeCluster  bool
 	Namespace     string
 	ArgoCD        argoCD
+	// ArgoCDServer is read only when --argocd-server is given.
+	ArgoCDServer ServerFlags
 }
 
 // NewCmdDiagnoseApps builds `kubectl argofix diagnose apps`.
@@ -47,6 +50,8 @@ func (o *DiagnoseAppsOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Applications of every namespace (apps in any namespace)")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "only Applications matching this label selector")
 	cmd.Flags().StringVar(&o.Project, "project", "", "only Applications of this AppProject")
+	o.ArgoCDServer.explicitOnly = true
+	o.ArgoCDServer.addFlags(cmd)
 }
 
 // run is Validate, Complete and Run, for RunE.
@@ -61,7 +66,13 @@ func (o *DiagnoseAppsOptions) Complete(cmd *cobra.Command) error {
 		return err
 	}
 	o.Namespace = o.Root.appNamespace(o.ArgoCD)
-	return nil
+	if err := o.ArgoCDServer.complete(o.Root); err != nil {
+		return err
+	}
+	if o.WholeCluster {
+		return nil // a whole-cluster view reports a missing installation as a read problem
+	}
+	return o.Root.checkArgoCD(cmd.Context(), o.Clients, o.ArgoCD)
 }
 
 // Validate checks the flags.
@@ -80,5 +91,26 @@ func (o *DiagnoseAppsOptions) Run(ctx context.Context) error {
 	snap, err := snapshot.CollectApps(ctx, o.Clients, snapshot.AppSelector{
 		Namespace: o.Namespace, AllNamespaces: o.AllNamespaces, Selector: o.Selector, Project: o.Project, WholeCluster: o.WholeCluster,
 	}, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	snap, err = o.ArgoCDServer.collectServer(ctx, o.Clients, snap, err)
+	if err == nil && !o.WholeCluster && len(snap.Applications) == 0 {
+		o.nothingMatched = o.noMatch()
+		fmt.Fprintln(o.Root.Streams.ErrOut, "warning: "+o.nothingMatched)
+	}
 	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
+}
+
+// noMatch says what selected nothing.
+func (o *DiagnoseAppsOptions) noMatch() string {
+	where := "in namespace " + o.Namespace
+	if o.AllNamespaces {
+		where = "in any namespace"
+	}
+	msg := "No Application " + where
+	if o.Selector != "" {
+		msg += " matches -l " + o.Selector
+	}
+	if o.Project != "" {
+		msg += " with --project " + o.Project
+	}
+	return msg + ": nothing was diagnosed (is the namespace, selector or project right?)"
 }

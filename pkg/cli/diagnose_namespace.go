@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,5 +52,9 @@ func (o *DiagnoseNamespaceOptions) Validate() error { return o.validate() }
 // Run collects, checks and prints.
 func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {
 	snap, err := snapshot.CollectNamespace(ctx, o.Clients, o.Name, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	if err == nil && snap.Namespaces[0].DeletionTimestamp == nil {
+		// "No problems found" would answer a question nobody asked.
+		o.nothingMatched = fmt.Sprintf("Namespace %s is %s, not Terminating: nothing holds it.", o.Name, snap.Namespaces[0].Status.Phase)
+	}
 	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
 }

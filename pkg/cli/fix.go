@@ -28,12 +28,16 @@ func NewCmdFix(root *RootOptions) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(NewCmdFixApp(root), NewCmdFixNamespace(root))
+	cmd.AddCommand(NewCmdFixInstall(root))
 	return cmd
 }
 
 // ChangeFlags are the flags of every command that writes: kubectl's
 // --dry-run, --yes, --force and where the journal goes.
 type ChangeFlags struct {
+	// Wait follows each workload restart's rollout up to this long (0: do
+	// not wait), one workload at a time.
+	Wait       time.Duration
 	DryRun     string
 	Yes        bool
 	Force      bool
@@ -46,6 +50,7 @@ type ChangeFlags struct {
 func (f *ChangeFlags) addDiagnosisFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.Force, "force", false, "also apply fixes that orphan or destroy something (each says what)")
 	cmd.Flags().DurationVar(&f.StuckAfter, "stuck-after", 5*time.Minute, "how long a deletion or operation may last before it counts as stuck")
+	cmd.Flags().DurationVar(&f.Wait, "wait", 0, "after restarting a workload, follow its rollout for up to this long (e.g. 5m) before the next change")
 }
 
 func (f *ChangeFlags) addFlags(cmd *cobra.Command, getenv func(string) string) {
@@ -84,6 +89,8 @@ func (o *RootOptions) applier(c snapshot.Clients, f *ChangeFlags) *fixes.Applier
 		Force:        f.Force,
 		JournalDir:   f.JournalDir,
 		KubeContext:  o.kubeContext(),
+		WaitRollout:  f.Wait,
+		DisplayName:  o.displayName(),
 		Now:          time.Now,
 	}
 }
@@ -115,7 +122,7 @@ func printManual(o *RootOptions, manual []fixes.Step) {
 		if s.Fix.Command != "" {
 			out += "\n   $ " + strings.ReplaceAll(s.Fix.Command, "\n", "\n     ")
 		}
-		_, _ = o.Streams.Out.Write([]byte(out + "\n"))
+		_, _ = o.Streams.Out.Write([]byte(respell(out, o.displayName()) + "\n"))
 	}
 }
 

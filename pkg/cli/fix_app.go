@@ -27,6 +27,8 @@ type FixAppOptions struct {
 	ArgoCD    argoCD
 	Only      string
 	Project   string
+	// ArgoCDServer is the optional argocd-server to read the tree from.
+	ArgoCDServer ServerFlags
 }
 
 // NewCmdFixApp builds `kubectl argofix fix app NAME`.
@@ -59,6 +61,7 @@ diagnosed, re-checked just before it is sent, and journaled for undo.`,
 	}
 	o.addFlags(cmd, root.Getenv)
 	o.addDiagnosisFlags(cmd)
+	o.ArgoCDServer.addFlags(cmd)
 	cmd.Flags().StringVar(&o.Only, "only", "", "apply only these fix ids (comma-separated), e.g. create-project,remove-finalizers; refresh adds a hard refresh")
 	cmd.Flags().StringVar(&o.Project, "project", "", "for set-project: the AppProject to point the app at (default: the closest existing name)")
 	return cmd
@@ -72,7 +75,10 @@ func (o *FixAppOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	o.Namespace = o.Root.appNamespace(o.ArgoCD)
-	return nil
+	if err := o.ArgoCDServer.complete(o.Root); err != nil {
+		return err
+	}
+	return o.Root.checkArgoCD(cmd.Context(), o.Clients, o.ArgoCD)
 }
 
 // Validate checks the flags.
@@ -103,8 +109,8 @@ func (o *FixAppOptions) Run(ctx context.Context) error {
 		}
 	}
 	plan, manual := fixes.Select(findings, ids)
-	if slices.Contains(ids, "refresh") {
-		// No check proposes it: a refresh is asked for, after a fix elsewhere.
+	if slices.Contains(ids, "refresh") && !slices.ContainsFunc(plan.Steps, func(s fixes.Step) bool { return s.Fix.ID == "refresh" }) {
+		// Asked for when no finding proposes it: after a fix elsewhere.
 		plan.Steps = append(plan.Steps, refreshStep(o.Namespace, o.Name, "hard"))
 	}
 	a := o.Root.applier(o.Clients, &o.ChangeFlags)
@@ -123,8 +129,9 @@ func (o *FixAppOptions) Run(ctx context.Context) error {
 }
 
 func (o *FixAppOptions) collect(ctx context.Context) (*snapshot.Snapshot, error) {
-	return snapshot.CollectApp(ctx, o.Clients, snapshot.AppTarget{Namespace: o.Namespace, Name: o.Name},
+	snap, err := snapshot.CollectApp(ctx, o.Clients, snapshot.AppTarget{Namespace: o.Namespace, Name: o.Name},
 		o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	return o.ArgoCDServer.collectServer(ctx, o.Clients, snap, err)
 }
 
 // withProject replaces the set-project fixes with one for --project, which

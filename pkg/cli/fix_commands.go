@@ -11,12 +11,23 @@ import (
 // withFixCommands points each fix's command at the argofix command that
 // applies it under the guards; the kubectl form stays in Kubectl (shown by
 // -o wide and in JSON) for people who want to do it by hand.
+//
+// Checks write advice as kubectl users type it ("kubectl argofix diagnose
+// app ..."); run as `argocd argofix`, every such command in a summary,
+// evidence line, fix description or command is spelled the argocd way.
 func withFixCommands(r report.Report, displayName string) report.Report {
 	for i := range r.Findings {
 		f := &r.Findings[i]
+		f.Summary = respell(f.Summary, displayName)
+		for k := range f.Evidence {
+			f.Evidence[k] = respell(f.Evidence[k], displayName)
+		}
 		for j := range f.Fixes {
+			f.Fixes[j].Description = respell(f.Fixes[j].Description, displayName)
 			if cmd := fixCommand(displayName, *f, f.Fixes[j]); cmd != "" {
 				f.Fixes[j].Command = cmd
+			} else {
+				f.Fixes[j].Command = respell(f.Fixes[j].Command, displayName)
 			}
 		}
 	}
@@ -40,6 +51,8 @@ func fixCommand(dn string, f report.Finding, fix report.Fix) string {
 		cmd = fmt.Sprintf("%s fix namespace %s --only %s", dn, f.Object.Name, fix.ID)
 	case fix.ID == "remove-finalizers":
 		cmd = dn + " finalizers -A"
+	case installFixCommand(dn, f, fix) != "":
+		cmd = installFixCommand(dn, f, fix)
 	default:
 		return ""
 	}

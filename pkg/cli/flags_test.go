@@ -73,7 +73,7 @@ func TestReportFlagsOfEveryDiagnoseCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-o", "xml"}, `--output must be one of table, wide, json, yaml, not "xml"`},
+		{[]string{"-o", "xml"}, `--output must be one of table, wide, json, yaml, name, not "xml"`},
 		{[]string{"--output=Json"}, `--output must be one of`},
 		{[]string{"--fail-on", "critical"}, `--fail-on must be error, warning, info or never, not "critical"`},
 		{[]string{"--stuck-after=-1m"}, "--stuck-after must not be negative"},

@@ -6,15 +6,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 	"github.com/argofix/kubectl-argofix/pkg/fixes"
 	"github.com/argofix/kubectl-argofix/pkg/report"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
-
-var secretsResource = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 
 // InvalidateCacheOptions holds what `kubectl argofix invalidate-cache` needs.
 type InvalidateCacheOptions struct {
@@ -66,7 +64,7 @@ func (o *InvalidateCacheOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return explainReadError(err, o.Root.kubeContext())
 	}
-	now := report.FormatTime(o.Now())
+	now := o.Now()
 	var plan fixes.Plan
 	inClusterSecret := false
 	var names []string
@@ -79,8 +77,7 @@ func (o *InvalidateCacheOptions) Run(ctx context.Context) error {
 			continue
 		}
 		ref := report.ObjectRef{Kind: "Secret", Namespace: c.SecretNamespace, Name: c.SecretName}
-		fix := report.NewFix("invalidate-cache", "low", fmt.Sprintf("invalidate the controller's cache of cluster %s (Secret %s/%s)", c.Server, c.SecretNamespace, c.SecretName),
-			report.AnnotateAction(secretsResource, ref, argocd.RefreshAnnotation, now))
+		fix := diagnose.InvalidateCacheFix(c, now)
 		plan.Steps = append(plan.Steps, fixes.Step{Object: ref, Fix: fix})
 	}
 	wantsInCluster := o.Cluster == "" || o.Cluster == argocd.InClusterName || argocd.SameServer(o.Cluster, argocd.InClusterServer)

@@ -43,7 +43,7 @@ func NewRootCmd(streams genericiooptions.IOStreams, build BuildInfo, displayName
 		DisplayName: displayName,
 	}
 	cmd := &cobra.Command{
-		Use:   "kubectl-argofix",
+		Use:   binaryName(displayName),
 		Short: "Find out why Argo CD is stuck, show the evidence, and fix it safely",
 		Long: `kubectl argofix diagnoses Argo CD Applications and installations from the live
 cluster: why an Application will not delete, why a namespace hangs in
@@ -55,6 +55,9 @@ Terminating, why an app references a project that is gone, and more.`,
 		// kubectl runs plugins as kubectl-argofix; show users what they type.
 		Annotations: map[string]string{cobra.CommandDisplayNameAnnotation: displayName},
 	}
+	// --version as well as the version command, in the same words.
+	cmd.Version = build.Version
+	cmd.SetVersionTemplate(versionLine(build))
 	cmd.SetIn(streams.In)
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
@@ -79,8 +82,13 @@ Terminating, why an app references a project that is gone, and more.`,
 		NewCmdRefresh(o),
 		NewCmdInvalidateCache(o),
 		NewCmdUndo(o),
+		NewCmdExplain(o),
 		NewCmdVersion(o),
 	)
+	// After every command is added: help spelled for the name run by, and
+	// dynamic completion for flags and arguments (invocation.go, completion.go).
+	spellCommands(cmd, displayName)
+	registerCompletions(cmd, o)
 	return cmd
 }
 
@@ -100,6 +108,20 @@ func (o *RootOptions) UseColor() (bool, error) {
 		return ok && term.IsTerminal(int(f.Fd())), nil
 	}
 	return false, badInput("--color must be auto, always or never, not %q", o.Color)
+}
+
+// terminalWidth is the width of the terminal output goes to; 0 when it is
+// not a terminal (a file or a pipe keeps whole lines).
+func (o *RootOptions) terminalWidth() int {
+	f, ok := o.Streams.Out.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 // kubeContext names the kubeconfig context in use, for error messages.

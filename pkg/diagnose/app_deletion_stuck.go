@@ -21,15 +21,34 @@ func checkAppDeletionStuck(s *snapshot.Snapshot) []report.Finding {
 	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
-		if app.DeletionTimestamp == nil || !olderThan(s.Now, app.DeletionTimestamp.Time, s.StuckAfter) {
+		if app.DeletionTimestamp == nil || len(app.ArgoFinalizers()) == 0 {
 			continue
 		}
-		if len(app.ArgoFinalizers()) == 0 {
+		young := !olderThan(s.Now, app.DeletionTimestamp.Time, s.StuckAfter)
+		if young && !s.Named {
 			continue
 		}
-		findings = append(findings, appDeletionStuckFinding(s, app))
+		f := appDeletionStuckFinding(s, app)
+		if young {
+			notYetStuck(s, &f, app.DeletionTimestamp.Time)
+		}
+		findings = append(findings, f)
 	}
 	return findings
+}
+
+// notYetStuck turns a finding about an object the user named, whose
+// deletion is younger than StuckAfter, into an explanation at info
+// severity: silence would read as "nothing holds it". It offers no fix
+// yet: the controllers may still be working, and stepping in now (say,
+// finalizing a namespace its controller is still emptying) does harm.
+func notYetStuck(s *snapshot.Snapshot, f *report.Finding, deleted time.Time) {
+	f.Severity = report.SeverityInfo
+	f.Summary = fmt.Sprintf("deleting for %s, not yet past --stuck-after (%s): %s", formatAge(s.Now.Sub(deleted)), s.StuckAfter, f.Summary)
+	if len(f.Fixes) > 0 {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("no fix offered before --stuck-after (%s): wait, or pass --stuck-after 0s to see them now", s.StuckAfter))
+		f.Fixes = nil
+	}
 }
 
 // deletionDiagnosis collects the causes, evidence and fixes of one app.

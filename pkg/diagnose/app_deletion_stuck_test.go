@@ -278,3 +278,23 @@ func TestCheckAppDeletionStuck(t *testing.T) {
 		})
 	}
 }
+
+// A deletion younger than --stuck-after is explained when the user named
+// the app, at info severity and without fixes; silent otherwise.
+func TestAppDeletionNotYetStuck(t *testing.T) {
+	young := testApp("guestbook", func(a *argocd.Application) {
+		a.DeletionTimestamp = timeAgo(2 * time.Minute)
+		a.Finalizers = []string{argocd.ResourcesFinalizer}
+		a.Spec.Project = "gone"
+	})
+	s := testSnapshot(young)
+	if got := runRegistered(t, "app-deletion-stuck", s); len(got) != 0 {
+		t.Fatalf("a young deletion in a whole view is reported: %v", ids(got))
+	}
+	s.Named = true
+	got := runRegistered(t, "app-deletion-stuck", s)
+	if len(got) != 1 || got[0].Severity != report.SeverityInfo || len(got[0].Fixes) != 0 ||
+		!strings.HasPrefix(got[0].Summary, "deleting for 2m, not yet past --stuck-after (5m0s): ") {
+		t.Fatalf("named young deletion: %+v", got)
+	}
+}

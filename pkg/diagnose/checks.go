@@ -18,6 +18,7 @@ const (
 	CategoryApp       Category = "app"
 	CategoryNamespace Category = "namespace"
 	CategoryInstall   Category = "install"
+	CategorySecurity  Category = "security"
 )
 
 // Check inspects a Snapshot and returns what it found. Its ID is the id of
@@ -47,6 +48,22 @@ func Checks() []Check {
 		{ID: "operation-stuck", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkOperationStuck,
 			Uses: []snapshot.Source{snapshot.Live, snapshot.Controller}},
 		{ID: "sync-failed", Severity: report.SeverityError, Category: CategoryApp, Run: checkSyncFailed},
+		{ID: "project-denied", Severity: report.SeverityError, Category: CategoryApp, Run: checkProjectDenied,
+			Needs: []snapshot.Source{snapshot.Projects}, Uses: []snapshot.Source{snapshot.Clusters}},
+		{ID: "comparison-error", Severity: report.SeverityError, Category: CategoryApp, Run: checkComparisonError,
+			Uses: []snapshot.Source{snapshot.RepoServerSettings, snapshot.RepoCredentials}},
+		{ID: "hook-stuck", Severity: report.SeverityError, Category: CategoryApp, Run: checkHookStuck,
+			Uses: []snapshot.Source{snapshot.Hooks, snapshot.Pods}},
+		{ID: "sync-window-blocking", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkSyncWindowBlocking,
+			Uses: []snapshot.Source{snapshot.Projects}},
+		{ID: "health-progressing-stuck", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkHealthProgressingStuck,
+			Uses: []snapshot.Source{snapshot.Live, snapshot.Pods, snapshot.Events, snapshot.Settings, snapshot.IngressClasses}},
+		{ID: "health-degraded", Severity: report.SeverityError, Category: CategoryApp, Run: checkHealthDegraded,
+			Uses: []snapshot.Source{snapshot.Live, snapshot.Pods, snapshot.Events, snapshot.Settings}},
+		{ID: "outofsync-after-sync", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkOutOfSyncAfterSync,
+			Needs: []snapshot.Source{snapshot.Live}},
+		{ID: "config-stale", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkConfigStale,
+			Needs: []snapshot.Source{snapshot.Live, snapshot.Pods, snapshot.ConfigObjects}},
 		{ID: "shared-resource", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkSharedResource,
 			Uses: []snapshot.Source{snapshot.AllApplications, snapshot.Clusters}},
 		{ID: "orphaned-resources", Severity: report.SeverityInfo, Category: CategoryApp, Run: checkOrphanedResources},
@@ -56,11 +73,52 @@ func Checks() []Check {
 			Uses: []snapshot.Source{snapshot.Controller}},
 		{ID: "stale-pods", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkStalePods,
 			Needs: []snapshot.Source{snapshot.Pods}, Uses: []snapshot.Source{snapshot.Nodes}},
+		{ID: "ghost-pods", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkGhostPods,
+			Needs: []snapshot.Source{snapshot.ArgoCDServer, snapshot.Pods}, Uses: []snapshot.Source{snapshot.ControllerWorkloads, snapshot.Clusters}},
+		{ID: "applicationset-error", Severity: report.SeverityError, Category: CategoryApp, Run: checkApplicationSetError,
+			Needs: []snapshot.Source{snapshot.AppSets}, Uses: []snapshot.Source{snapshot.CmdParams, snapshot.Projects, snapshot.AllApplications}},
 		{ID: "namespace-terminating", Severity: report.SeverityError, Category: CategoryNamespace, Run: checkNamespaceTerminating,
 			Needs: []snapshot.Source{snapshot.Namespaces},
 			Uses:  []snapshot.Source{snapshot.NamespaceContents, snapshot.AllApplications, snapshot.Settings}},
 		{ID: "crd-terminating", Severity: report.SeverityError, Category: CategoryInstall, Run: checkCRDTerminating,
 			Needs: []snapshot.Source{snapshot.CRDs}, Uses: []snapshot.Source{snapshot.Projects, snapshot.AllApplications}},
+		// The installation audit (diagnose install): collect_install.go's sources.
+		{ID: "component-unavailable", Severity: report.SeverityError, Category: CategoryInstall, Run: checkComponentUnavailable,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.InstallPods}},
+		{ID: "argocd-config-stale", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkArgoCDConfigStale,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads, snapshot.InstallPods, snapshot.InstallConfig}},
+		{ID: "controller-replicas-mismatch", Severity: report.SeverityError, Category: CategoryInstall, Run: checkControllerReplicasMismatch,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}},
+		{ID: "controller-undersized", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkControllerUndersized,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.AllApplications, snapshot.InstallConfig}},
+		{ID: "shard-imbalance", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkShardImbalance,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads, snapshot.Clusters}, Uses: []snapshot.Source{snapshot.AllApplications, snapshot.InstallConfig}},
+		{ID: "repo-server-single", Severity: report.SeverityInfo, Category: CategoryInstall, Run: checkRepoServerSingle,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.AllApplications, snapshot.InstallConfig}},
+		{ID: "monorepo-without-paths", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkMonorepoWithoutPaths,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.AllApplications}},
+		{ID: "cache-resync", Severity: report.SeverityInfo, Category: CategoryInstall, Run: checkCacheResync,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.AllApplications}},
+		{ID: "version-skew", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkVersionSkew,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.ServerVersion, snapshot.CRDs}},
+		// The security audit (diagnose security): argocd-cm, argocd-rbac-cm,
+		// argocd-cmd-params-cm and cluster Secrets as the install view reads them.
+		{ID: "exec-enabled", Severity: report.SeverityWarning, Category: CategorySecurity, Run: checkExecEnabled,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "admin-enabled", Severity: report.SeverityWarning, Category: CategorySecurity, Run: checkAdminEnabled,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "anonymous-enabled", Severity: report.SeverityError, Category: CategorySecurity, Run: checkAnonymousEnabled,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "default-policy-broad", Severity: report.SeverityWarning, Category: CategorySecurity, Run: checkDefaultPolicyBroad,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "auth-disabled", Severity: report.SeverityError, Category: CategorySecurity, Run: checkAuthDisabled,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "server-insecure", Severity: report.SeverityInfo, Category: CategorySecurity, Run: checkServerInsecure,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "oidc-insecure", Severity: report.SeverityWarning, Category: CategorySecurity, Run: checkOIDCInsecure,
+			Needs: []snapshot.Source{snapshot.InstallConfig}},
+		{ID: "legacy-sa-token", Severity: report.SeverityWarning, Category: CategorySecurity, Run: checkLegacySAToken,
+			Needs: []snapshot.Source{snapshot.Clusters, snapshot.InstallConfig}},
 	}
 }
 
@@ -73,6 +131,7 @@ func Run(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incom
 			findings = append(findings, c.Run(s)...)
 		}
 	}
+	findings = withoutIgnored(s, findings)
 	for _, p := range s.Problems {
 		incomplete = append(incomplete, affected(s, p, checks))
 	}

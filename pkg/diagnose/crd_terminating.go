@@ -51,6 +51,12 @@ func crdTerminatingFinding(s *snapshot.Snapshot, crd *unstructured.Unstructured)
 			return f
 		}
 		inst = projectInstances(s)
+	case "applicationsets.argoproj.io":
+		if !s.Has(snapshot.ApplicationSets) {
+			f.Summary = terminating + "; its ApplicationSets could not be read: kubectl get applicationsets.argoproj.io -A -o custom-columns=NAME:.metadata.name,FINALIZERS:.metadata.finalizers"
+			return f
+		}
+		inst = applicationSetInstances(s)
 	default:
 		f.Summary = fmt.Sprintf("%s; its instances were not read: kubectl get %s -A -o custom-columns=NAME:.metadata.name,FINALIZERS:.metadata.finalizers",
 			terminating, crd.GetName())
@@ -130,6 +136,26 @@ func projectInstances(s *snapshot.Snapshot) crdInstances {
 	}
 	if apps := s.AllApps(); len(apps) > 0 {
 		inst.note = fmt.Sprintf("; %d Applications still exist: handle them first (applications.argoproj.io)", len(apps))
+	}
+	return inst
+}
+
+// applicationSetInstances: ApplicationSets held by a finalizer (the v3.2+
+// resources finalizer, or a foreground deletion waiting on child apps)
+// keep their CRD. They go before the Applications: removing an
+// ApplicationSet's finalizer deletes nothing by itself.
+func applicationSetInstances(s *snapshot.Snapshot) crdInstances {
+	inst := crdInstances{remaining: len(s.ApplicationSets)}
+	for i := range s.ApplicationSets {
+		a := &s.ApplicationSets[i]
+		inst.evidence = append(inst.evidence, instanceEvidence("ApplicationSet", a.GetNamespace(), a.GetName(), a.GetFinalizers(), a.GetDeletionTimestamp()))
+		if len(a.GetFinalizers()) == 0 {
+			continue
+		}
+		inst.held = append(inst.held, a.GetNamespace()+"/"+a.GetName())
+		ref := report.ObjectRef{Group: argocd.Group, Kind: "ApplicationSet", Namespace: a.GetNamespace(), Name: a.GetName()}
+		inst.fixes = append(inst.fixes, removeFinalizersFix(snapshot.ApplicationSetsResource, ref, a.GetFinalizers(), "medium",
+			"With the ApplicationSet controller gone nothing removes it; the Applications it generated are handled by the applications.argoproj.io CRD"))
 	}
 	return inst
 }

@@ -60,7 +60,24 @@ func TestCheckCRDTerminating(t *testing.T) {
 			name:     "applicationsets CRD: instances not read",
 			snapshot: snap(crd("applicationsets.argoproj.io", time.Hour)),
 			want:     []string{"crd-terminating applicationsets.argoproj.io"},
-			wantText: []string{"its instances were not read"},
+			wantText: []string{"its ApplicationSets could not be read"},
+		},
+		{
+			name: "applicationsets CRD held by an ApplicationSet's finalizer: names it",
+			snapshot: func() *snapshot.Snapshot {
+				s := snap(crd("applicationsets.argoproj.io", time.Hour))
+				s.ApplicationSets = []unstructured.Unstructured{
+					*testObject("argoproj.io/v1alpha1", "ApplicationSet", "argocd", "teams", objDeleting(time.Hour, argocd.ResourcesFinalizer)),
+					*testObject("argoproj.io/v1alpha1", "ApplicationSet", "argocd", "free"),
+				}
+				s.Read[snapshot.ApplicationSets] = true
+				return s
+			}(),
+			want: []string{"crd-terminating applicationsets.argoproj.io"},
+			wantText: []string{"2 instances remain, 1 held by finalizers (argocd/teams)",
+				"ApplicationSet argocd/teams: metadata.finalizers [resources-finalizer.argocd.argoproj.io]",
+				`kubectl -n argocd patch applicationsets.argoproj.io teams --type json`},
+			wantFixes: []string{"remove-finalizers"},
 		},
 		{
 			name:     "CRD being deleted for a minute: silent",

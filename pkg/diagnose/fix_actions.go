@@ -53,3 +53,22 @@ func createProjectAction(s *snapshot.Snapshot, app *argocd.Application, project 
 	a.Body = report.JSONBody(projectObject(s, app, project))
 	return a
 }
+
+// terminateOperationFix does what `argocd app terminate-op` does; the test
+// binds it to the operation still Running. The controller is what acts on
+// Terminating: with none Ready the patch changes nothing, so it is then
+// high risk (not offered by default) and says what must happen first.
+func terminateOperationFix(s *snapshot.Snapshot, app *argocd.Application) report.Fix {
+	risk := "low"
+	desc := "terminate the running operation, as `argocd app terminate-op` does (the controller stops it and marks it Failed); fix what it waits for before syncing again"
+	if ready, _, read := controllerReadiness(s); read && ready == 0 {
+		risk = "high"
+		desc = fmt.Sprintf("no argocd-application-controller pod is Ready in %s, and only the controller acts on a Terminating operation: start it first (kubectl -n %s get pods -l %s); then %s",
+			s.ArgoCDNamespace, s.ArgoCDNamespace, argocd.ControllerSelector, desc)
+	}
+	return report.NewFix("terminate-operation", risk, desc,
+		report.JSONPatchAction(argocd.ApplicationsResource, appRef(app), []map[string]any{
+			{"op": "test", "path": "/status/operationState/phase", "value": argocd.PhaseRunning},
+			{"op": "replace", "path": "/status/operationState/phase", "value": "Terminating"},
+		}))
+}

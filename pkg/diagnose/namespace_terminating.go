@@ -24,10 +24,18 @@ func checkNamespaceTerminating(s *snapshot.Snapshot) []report.Finding {
 	var findings []report.Finding
 	for i := range s.Namespaces {
 		ns := &s.Namespaces[i]
-		if ns.DeletionTimestamp == nil || !olderThan(s.Now, ns.DeletionTimestamp.Time, s.StuckAfter) {
+		if ns.DeletionTimestamp == nil {
 			continue
 		}
-		findings = append(findings, namespaceTerminatingFinding(s, ns))
+		young := !olderThan(s.Now, ns.DeletionTimestamp.Time, s.StuckAfter)
+		if young && !s.Named {
+			continue
+		}
+		f := namespaceTerminatingFinding(s, ns)
+		if young {
+			notYetStuck(s, &f, ns.DeletionTimestamp.Time)
+		}
+		findings = append(findings, f)
 	}
 	return findings
 }

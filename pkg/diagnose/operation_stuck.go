@@ -21,7 +21,7 @@ const retryLoopCount = 3
 var waitingForPattern = regexp.MustCompile(`waiting for (healthy state of|completion of hook|deletion of) ([^/\s]*)/([^/\s]+)/([^\s]+)`)
 
 // checkOperationStuck reports operations that run longer than StuckAfter,
-// or loop on retries.
+// or loop on retries, and that no more specific finding explains.
 func checkOperationStuck(s *snapshot.Snapshot) []report.Finding {
 	var findings []report.Finding
 	for i := range s.Applications {
@@ -33,6 +33,9 @@ func checkOperationStuck(s *snapshot.Snapshot) []report.Finding {
 		long := !op.StartedAt.IsZero() && olderThan(s.Now, op.StartedAt.Time, s.StuckAfter)
 		retrying := op.RetryCount >= retryLoopCount || strings.Contains(op.Message, "Retrying attempt")
 		if !long && !retrying {
+			continue
+		}
+		if explainedBySpecificFinding(s, app) {
 			continue
 		}
 		findings = append(findings, operationStuckFinding(s, app, long, retrying))
@@ -58,7 +61,7 @@ func operationStuckFinding(s *snapshot.Snapshot, app *argocd.Application, long, 
 		f.Evidence = append(f.Evidence, line)
 	}
 	if op.Phase == argocd.PhaseRunning {
-		f.Fixes = append(f.Fixes, terminateOperationFix(app))
+		f.Fixes = append(f.Fixes, terminateOperationFix(s, app))
 	} else {
 		f.Summary += "; it is already Terminating, so the controller is not finishing it"
 	}
@@ -134,17 +137,6 @@ func operationWaitCause(s *snapshot.Snapshot, app *argocd.Application, f *report
 	}
 }
 
-// terminateOperationFix does what `argocd app terminate-op` does; the test
-// binds it to the operation still Running.
-func terminateOperationFix(app *argocd.Application) report.Fix {
-	return report.NewFix("terminate-operation", "low",
-		"terminate the running operation, as `argocd app terminate-op` does (the controller stops it and marks it Failed); fix what it waits for before syncing again",
-		report.JSONPatchAction(argocd.ApplicationsResource, appRef(app), []map[string]any{
-			{"op": "test", "path": "/status/operationState/phase", "value": argocd.PhaseRunning},
-			{"op": "replace", "path": "/status/operationState/phase", "value": "Terminating"},
-		}))
-}
-
 // findResource finds the status.resources entry of group/kind/name.
 func findResource(app *argocd.Application, group, kind, name string) (argocd.ResourceStatus, bool) {
 	for _, r := range app.Status.Resources {
@@ -161,4 +153,15 @@ func startedText(t time.Time) string {
 		return "(not set)"
 	}
 	return report.FormatTime(t)
+}
+
+// explainedBySpecificFinding: one cause, one finding. An operation held by
+// a hook (hook-stuck) or a sync window (sync-window-blocking) is reported
+// there, with the hook or window named, not here.
+func explainedBySpecificFinding(s *snapshot.Snapshot, app *argocd.Application) bool {
+	if _, _, stuck := hookStuck(s, app); stuck {
+		return true
+	}
+	held, _, _ := syncWindowBlocks(s, app)
+	return held
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
+	"github.com/argofix/kubectl-argofix/pkg/snapshot"
 )
 
 func TestCheckOperationStuck(t *testing.T) {
@@ -60,15 +61,18 @@ func TestCheckOperationStuck(t *testing.T) {
 			notText: []string{"status.updatedReplicas"},
 		},
 		{
-			name: "waiting for a hook Job that is being deleted",
+			// One cause, one finding: hook-stuck reports it (hook_stuck_test.go).
+			name: "waiting for a hook Job for 20m: left to hook-stuck, silent",
 			snapshot: withLiveObjects(testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
 				"waiting for completion of hook batch/Job/migrate"), manages(resource("batch", "Job", "shop", "migrate")))),
 				testObject("batch/v1", "Job", "shop", "migrate", objDeleting(10*time.Minute, "example.com/hold"))),
-			want: []string{"operation-stuck shop"},
-			wantText: []string{
-				"waiting for completion of hook Job.batch/migrate (pending deletion since 2026-11-25T09:50:00Z, finalizers [example.com/hold])",
-				"Job.batch shop/migrate: status.active 0, status.failed 0, not complete",
-			},
+			want: []string{},
+		},
+		{
+			name: "held by a sync window: left to sync-window-blocking, silent",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 20*time.Minute, 0,
+				"Sync operation blocked by sync window"))),
+			want: []string{},
 		},
 		{
 			name: "waiting for a resource that is gone",
@@ -112,6 +116,17 @@ func TestCheckOperationStuck(t *testing.T) {
 			snapshot:  testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, time.Minute, 3, "one or more tasks are running"))),
 			want:      []string{"operation-stuck shop"},
 			wantText:  []string{"status.operationState.retryCount 3"},
+			wantFixes: []string{"terminate-operation"},
+		},
+		{
+			name: "no controller Ready: terminate-operation is high risk and says to start it first",
+			snapshot: func() *snapshot.Snapshot {
+				s := testSnapshot(testApp("shop", withOp(argocd.PhaseRunning, 30*time.Minute, 0, "")))
+				s.Read[snapshot.Controller] = true
+				return s
+			}(),
+			want:      []string{"operation-stuck shop"},
+			wantText:  []string{"no argocd-application-controller pod is Ready in argocd", "start it first"},
 			wantFixes: []string{"terminate-operation"},
 		},
 		{

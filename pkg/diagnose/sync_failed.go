@@ -11,16 +11,19 @@ import (
 
 // checkSyncFailed reports Applications whose last operation Failed or
 // Errored (and no new operation has been requested since), or that carry a
-// SyncError or ComparisonError condition.
+// SyncError condition. One cause, one finding: a ComparisonError, a kind
+// without its CRD (comparison-error) and a resource the project refuses
+// (project-denied) are left to their own findings.
 func checkSyncFailed(s *snapshot.Snapshot) []report.Finding {
 	var findings []report.Finding
 	for i := range s.Applications {
 		app := &s.Applications[i]
 		op := app.Status.OperationState
-		failed := op != nil && (op.Phase == argocd.PhaseFailed || op.Phase == argocd.PhaseError) && app.Operation == nil
+		failed := op != nil && (op.Phase == argocd.PhaseFailed || op.Phase == argocd.PhaseError) && app.Operation == nil &&
+			!failureExplainedElsewhere(app)
 		var conds []argocd.ApplicationCondition
 		for _, c := range app.Status.Conditions {
-			if c.Type == "SyncError" || c.Type == "ComparisonError" {
+			if c.Type == "SyncError" {
 				conds = append(conds, c)
 			}
 		}
@@ -56,7 +59,7 @@ func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.Appl
 		}
 		if op.SyncResult != nil {
 			for i, r := range op.SyncResult.Resources {
-				if r.Status == "SyncFailed" || r.HookPhase == argocd.PhaseFailed || r.HookPhase == argocd.PhaseError {
+				if resultFailed(r) && !resultExplainedElsewhere(r) {
 					f.Evidence = append(f.Evidence, resourceResultEvidence(r))
 					if first == nil {
 						first = &op.SyncResult.Resources[i]
@@ -82,4 +85,44 @@ func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.Appl
 	}
 	f.Summary = "Application " + strings.Join(summary, "; ")
 	return f
+}
+
+// resultFailed tells whether one syncResult resource failed.
+func resultFailed(r argocd.ResourceResult) bool {
+	return r.Status == "SyncFailed" || r.HookPhase == argocd.PhaseFailed || r.HookPhase == argocd.PhaseError
+}
+
+// resultExplainedElsewhere: a resource refused for lack of its CRD
+// (comparison-error) or by the project (project-denied).
+func resultExplainedElsewhere(r argocd.ResourceResult) bool {
+	return argocd.IsCRDMissing(r.Message) || strings.Contains(r.Message, repoDeniedText)
+}
+
+// failureExplainedElsewhere: the failed operation's every failed resource
+// belongs to another finding, or the operation failed because the app
+// could not be compared (its message starts with ComparisonError while the
+// condition stands).
+func failureExplainedElsewhere(app *argocd.Application) bool {
+	op := app.Status.OperationState
+	if strings.HasPrefix(op.Message, "ComparisonError") {
+		for _, c := range app.Status.Conditions {
+			if c.Type == "ComparisonError" {
+				return true
+			}
+		}
+	}
+	if op.SyncResult == nil {
+		return false
+	}
+	some := false
+	for _, r := range op.SyncResult.Resources {
+		if !resultFailed(r) {
+			continue
+		}
+		if !resultExplainedElsewhere(r) {
+			return false
+		}
+		some = true
+	}
+	return some
 }

@@ -49,12 +49,46 @@ func TestCheckSyncFailed(t *testing.T) {
 			want: []string{},
 		},
 		{
-			name: "ComparisonError condition alone fires",
+			// One cause, one finding: comparison-error reports it.
+			name: "ComparisonError condition alone: left to comparison-error, silent",
 			snapshot: testSnapshot(testApp("shop", func(a *argocd.Application) {
 				a.Status.Conditions = []argocd.ApplicationCondition{{Type: "ComparisonError", Message: "Failed to load target state: rpc error", LastTransitionTime: timeAgo(3 * time.Minute)}}
 			})),
+			want: []string{},
+		},
+		{
+			name: "SyncError condition alone fires",
+			snapshot: testSnapshot(testApp("shop", func(a *argocd.Application) {
+				a.Status.Conditions = []argocd.ApplicationCondition{{Type: "SyncError", Message: "Failed sync attempt: one or more objects failed to apply", LastTransitionTime: timeAgo(3 * time.Minute)}}
+			})),
 			want:     []string{"sync-failed shop"},
-			wantText: []string{"Application ComparisonError: Failed to load target state", "condition ComparisonError since 2026-11-25T09:57:00Z"},
+			wantText: []string{"Application SyncError: Failed sync attempt", "condition SyncError since 2026-11-25T09:57:00Z"},
+		},
+		{
+			name: "failed only for a missing CRD: left to comparison-error, silent",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseFailed, "one or more synchronization tasks are not valid",
+				argocd.ResourceResult{Group: "example.com", Kind: "Widget", Namespace: "shop", Name: "w", Status: "SyncFailed",
+					Message: `The Kubernetes API could not find example.com/Widget for requested resource shop/w. Make sure the "Widget" CRD is installed on the destination cluster.`},
+			))),
+			want: []string{},
+		},
+		{
+			name: "failed only for a kind the project refuses: left to project-denied, silent",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseFailed, "one or more synchronization tasks are not valid",
+				argocd.ResourceResult{Kind: "Namespace", Name: "shop", Status: "SyncFailed", Message: "resource :Namespace is not permitted in project team"},
+			))),
+			want: []string{},
+		},
+		{
+			name: "a missing CRD next to a real failure: fires on the real one",
+			snapshot: testSnapshot(testApp("shop", withOp(argocd.PhaseFailed, "one or more objects failed to apply",
+				argocd.ResourceResult{Group: "example.com", Kind: "Widget", Namespace: "shop", Name: "w", Status: "SyncFailed",
+					Message: "the server could not find the requested resource"},
+				argocd.ResourceResult{Group: "apps", Kind: "Deployment", Namespace: "shop", Name: "web", Status: "SyncFailed", Message: "admission webhook denied"},
+			))),
+			want:     []string{"sync-failed shop"},
+			wantText: []string{"at Deployment.apps shop/web: admission webhook denied"},
+			notText:  []string{"Widget"},
 		},
 		{
 			name:     "Error phase without results uses the message",

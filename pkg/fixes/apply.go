@@ -46,6 +46,12 @@ type Applier struct {
 	// Recheck re-runs the diagnosis just before the writes; nil skips the
 	// re-check (a plan that answers no finding, such as an undo).
 	Recheck func(ctx context.Context) (Recheck, error)
+	// WaitRollout, when set, follows each restarted workload's rollout up
+	// to this long before the next change (kubectl rollout status).
+	WaitRollout time.Duration
+	// DisplayName is what users type to run argofix, in the undo hint
+	// ("kubectl argofix" when empty, or "argocd argofix").
+	DisplayName string
 }
 
 // Result counts what happened to the actions of a plan.
@@ -189,21 +195,23 @@ func (a *Applier) applyJournaled(ctx context.Context, plan Plan, res Result) (Re
 	if err != nil {
 		return res, err
 	}
-	for _, s := range plan.Steps {
+	for n, s := range plan.Steps {
 		for _, act := range s.Fix.Actions {
 			before, err := get(ctx, a.Dynamic, act)
 			if err != nil {
 				return res, err
 			}
-			journal.Entries = append(journal.Entries, JournalEntry{Step: s.Key(), Action: act, Before: raw(before), Status: Pending})
+			step := fmt.Sprintf("%d. %s %s", n+1, s.Fix.ID, s.answers())
+			journal.Entries = append(journal.Entries, JournalEntry{Step: step, Action: act, Before: raw(before), Status: Pending})
 		}
 	}
 	if err := journal.save(); err != nil {
 		return res, err
 	}
 	res.Journal = journal.Path()
+	halted := ""
 	for i := 0; i < len(journal.Entries); {
-		i = a.applyStep(ctx, journal, i, &res)
+		i, halted = a.applyStep(ctx, journal, i, &res, halted)
 		if err := journal.save(); err != nil {
 			return res, err
 		}
@@ -213,10 +221,11 @@ func (a *Applier) applyJournaled(ctx context.Context, plan Plan, res Result) (Re
 }
 
 // applyStep applies the entries of one step from index i, and returns the
-// index of the next step's first entry.
-func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *Result) int {
+// index of the next step's first entry. A conflict stops its own step; a
+// rollout that does not finish (halted) stops the rest of the plan.
+func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *Result, halted string) (int, string) {
 	step := journal.Entries[i].Step
-	stopped := ""
+	stopped := halted
 	for ; i < len(journal.Entries) && journal.Entries[i].Step == step; i++ {
 		e := &journal.Entries[i]
 		if stopped != "" {
@@ -239,15 +248,24 @@ func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *R
 		e.Undo, e.NotRestorable = inverse(e.Action, decode(e.Before), decode(e.After))
 		fmt.Fprintf(a.Out, "Applied: the %s of %s\n", e.Action.Verb, e.Action.Ref())
 		res.count(Applied)
+		if a.WaitRollout > 0 && isRolloutRestart(e.Action) {
+			if err := a.waitRollout(ctx, e.Action); err != nil {
+				e.Message = err.Error()
+				fmt.Fprintf(a.Out, "%s\n", err)
+				res.Failed++
+				halted = "the rollout before it did not finish"
+				stopped = halted
+			}
+		}
 	}
-	return i
+	return i, halted
 }
 
 func (a *Applier) summarize(res Result) {
 	fmt.Fprintf(a.Out, "%d applied, %d already resolved, %d conflicts, %d refused, %d failed.\n",
 		res.Applied, res.Resolved, res.Conflicts, res.Refused, res.Failed)
 	if res.Journal != "" {
-		fmt.Fprintf(a.Out, "Journal: %s\nUndo with: kubectl argofix undo %s\n", res.Journal, res.Journal)
+		fmt.Fprintf(a.Out, "Journal: %s\nUndo with: %s undo %s\n", res.Journal, a.commandName(), res.Journal)
 	}
 }
 
@@ -331,4 +349,12 @@ func union(a, b map[string]any) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// commandName is what users type to run argofix.
+func (a *Applier) commandName() string {
+	if a.DisplayName == "" {
+		return "kubectl argofix"
+	}
+	return a.DisplayName
 }

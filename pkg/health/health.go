@@ -53,17 +53,20 @@ type rule func(obj *unstructured.Unstructured) Result
 
 // rules is the one dispatch: Argo CD's built-in rules by group and kind.
 var rules = map[schema.GroupKind]rule{
-	{Group: "apps", Kind: "Deployment"}:           typed(deploymentHealth),
-	{Group: "extensions", Kind: "Deployment"}:     typed(deploymentHealth),
-	{Group: "apps", Kind: "StatefulSet"}:          typed(statefulSetHealth),
-	{Group: "apps", Kind: "DaemonSet"}:            typed(daemonSetHealth),
-	{Group: "extensions", Kind: "DaemonSet"}:      typed(daemonSetHealth),
-	{Group: "batch", Kind: "Job"}:                 typed(jobHealth),
-	{Group: "networking.k8s.io", Kind: "Ingress"}: ingressHealth,
-	{Group: "extensions", Kind: "Ingress"}:        ingressHealth,
-	{Group: "", Kind: "Service"}:                  serviceHealth,
-	{Group: "", Kind: "PersistentVolumeClaim"}:    typed(pvcHealth),
-	{Group: "", Kind: "Pod"}:                      typed(podHealth),
+	{Group: "apps", Kind: "Deployment"}:                     typed(deploymentHealth),
+	{Group: "extensions", Kind: "Deployment"}:               typed(deploymentHealth),
+	{Group: "apps", Kind: "StatefulSet"}:                    typed(statefulSetHealth),
+	{Group: "apps", Kind: "DaemonSet"}:                      typed(daemonSetHealth),
+	{Group: "extensions", Kind: "DaemonSet"}:                typed(daemonSetHealth),
+	{Group: "batch", Kind: "Job"}:                           typed(jobHealth),
+	{Group: "networking.k8s.io", Kind: "Ingress"}:           ingressHealth,
+	{Group: "extensions", Kind: "Ingress"}:                  ingressHealth,
+	{Group: "", Kind: "Service"}:                            serviceHealth,
+	{Group: "", Kind: "PersistentVolumeClaim"}:              typed(pvcHealth),
+	{Group: "", Kind: "Pod"}:                                typed(podHealth),
+	{Group: "apps", Kind: "ReplicaSet"}:                     typed(replicaSetHealth),
+	{Group: "extensions", Kind: "ReplicaSet"}:               typed(replicaSetHealth),
+	{Group: "autoscaling", Kind: "HorizontalPodAutoscaler"}: hpaHealth,
 }
 
 // HasRule tells whether Argo CD has a built-in health rule for the kind.

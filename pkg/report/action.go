@@ -175,3 +175,29 @@ func AnnotateAction(gvr schema.GroupVersionResource, ref ObjectRef, key, value s
 	a.Body = JSONBody(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
 	return a
 }
+
+// RestartedAtAnnotation is the pod-template annotation `kubectl rollout
+// restart` sets: changing it rolls the workload's pods.
+const RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt"
+
+// RolloutRestartAction restarts a workload (Deployment, StatefulSet,
+// DaemonSet) as `kubectl rollout restart` does, by setting the pod-template
+// annotation kubectl.kubernetes.io/restartedAt to at. The JSON patch first
+// tests the workload's uid and metadata.generation: it applies only to the
+// object as diagnosed, with the spec as diagnosed (a spec changed meanwhile
+// is a conflict, not a blind restart). hasTemplateAnnotations tells whether
+// the pod template has annotations already: then one key is added, else
+// the map.
+func RolloutRestartAction(gvr schema.GroupVersionResource, ref ObjectRef, uid string, generation int64, hasTemplateAnnotations bool, at time.Time) Action {
+	stamp := at.UTC().Format(time.RFC3339)
+	ops := []map[string]any{
+		{"op": "test", "path": "/metadata/uid", "value": uid},
+		{"op": "test", "path": "/metadata/generation", "value": generation},
+	}
+	if hasTemplateAnnotations {
+		ops = append(ops, map[string]any{"op": "add", "path": "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", "value": stamp})
+	} else {
+		ops = append(ops, map[string]any{"op": "add", "path": "/spec/template/metadata/annotations", "value": map[string]string{RestartedAtAnnotation: stamp}})
+	}
+	return JSONPatchAction(gvr, ref, ops)
+}

@@ -4,6 +4,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -51,6 +52,28 @@ func (o ObjectRef) String() string {
 		return kind + "/" + o.Name
 	}
 	return fmt.Sprintf("%s %s/%s", kind, o.Namespace, o.Name)
+}
+
+// Short names the object the way kubectl's short names do, for tables:
+// app/argocd/guestbook, ns/payments, crd/applications.argoproj.io.
+func (o ObjectRef) Short() string {
+	kind, ok := shortKinds[o.Kind]
+	if !ok {
+		kind = strings.ToLower(o.Kind)
+	}
+	if o.Namespace == "" {
+		return kind + "/" + o.Name
+	}
+	return kind + "/" + o.Namespace + "/" + o.Name
+}
+
+// shortKinds are kubectl's short names, and Argo CD's for its own kinds.
+var shortKinds = map[string]string{
+	"Application": "app", "ApplicationSet": "appset", "AppProject": "appproj",
+	"Namespace": "ns", "CustomResourceDefinition": "crd", "Pod": "pod",
+	"Deployment": "deploy", "StatefulSet": "sts", "DaemonSet": "ds", "ReplicaSet": "rs",
+	"Service": "svc", "ConfigMap": "cm", "Secret": "secret", "Ingress": "ing",
+	"PersistentVolumeClaim": "pvc", "Job": "job", "Node": "node", "APIService": "apiservice",
 }
 
 // Fix is a way out of a finding. Actions are the API requests that apply

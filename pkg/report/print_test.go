@@ -17,7 +17,8 @@ func sampleReport() Report {
 			Summary: "Application references AppProject x", Evidence: []string{"e1", "e2", "e3", "e4"}, Since: &since,
 			Fixes: []Fix{NewFix("create-project", "low", "create it", Action{Verb: VerbCreate, Group: "argoproj.io", Version: "v1alpha1",
 				Resource: "appprojects", Kind: "AppProject", Namespace: "argocd", Name: "x", Body: JSONBody(map[string]string{"kind": "AppProject"})}),
-				{ID: "set-project", Risk: "low", Description: "point elsewhere", Command: "kubectl patch"}},
+				{ID: "set-project", Risk: "low", Description: "point elsewhere", Command: "kubectl patch"},
+				{ID: "remove-finalizers", Risk: "high", Description: "strip", Command: "kubectl patch finalizers"}},
 			Docs: DocsURL("project-missing")},
 	}, nil)
 }
@@ -82,8 +83,8 @@ func TestPrintTable(t *testing.T) {
 	if err := Print(&colored, r, PrintOptions{Format: OutputTable, Color: true}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"SEVERITY", "ERROR", "project-missing", "Application.argoproj.io argocd/b", "(1 more evidence lines: -o wide)",
-		"kubectl create -f - <<'EOF'\n    kind: AppProject\nEOF", "(1 more fixes: -o wide)", "1 error(s), 0 warning(s), 1 info"} {
+	for _, want := range []string{"SEVERITY", "ERROR", "project-missing", "app/argocd/b", "(1 more evidence lines: -o wide)",
+		"kubectl create -f - <<'EOF'\n    kind: AppProject\nEOF", "fix set-project (low risk)", "(1 more high-risk fixes: -o wide)", "1 error(s), 0 warning(s), 1 info"} {
 		if !strings.Contains(plain.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, plain.String())
 		}
@@ -94,12 +95,66 @@ func TestPrintTable(t *testing.T) {
 	if !strings.Contains(colored.String(), "\x1b[") {
 		t.Error("no colour codes with colour on")
 	}
-	for _, want := range []string{"SINCE", "2026-11-25T09:00:00Z", "e4", "set-project"} {
+	if strings.Contains(plain.String(), "kubectl patch finalizers") {
+		t.Error("the default table shows a high-risk fix")
+	}
+	for _, want := range []string{"SINCE", "2026-11-25T09:00:00Z", "e4", "set-project", "kubectl patch finalizers", "Application.argoproj.io argocd/b"} {
 		if !strings.Contains(wide.String(), want) {
 			t.Errorf("wide lacks %q:\n%s", want, wide.String())
 		}
 	}
 	if err := Print(&plain, r, PrintOptions{Format: "xml"}); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+func TestPrintTableFitsTheWidth(t *testing.T) {
+	long := strings.Repeat("word ", 60)
+	r := NewReport([]Finding{{ID: "namespace-terminating", Severity: SeverityError, Object: ObjectRef{Kind: "Namespace", Name: "payments-prd"},
+		Summary: long, Evidence: []string{"e"}, Docs: DocsURL("namespace-terminating")}}, nil)
+	var b bytes.Buffer
+	if err := Print(&b, r, PrintOptions{Format: OutputTable, Width: 120, NoHeaders: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if strings.HasPrefix(lines[0], "SEVERITY") {
+		t.Errorf("--no-headers printed the header: %q", lines[0])
+	}
+	if n := len([]rune(lines[0])); n > 120 || !strings.HasSuffix(lines[0], "…") || !strings.Contains(lines[0], "ns/payments-prd") {
+		t.Errorf("row is %d runes, want a cut row of at most 120 naming ns/payments-prd: %q", n, lines[0])
+	}
+	if !strings.Contains(b.String(), "  "+long+"\n") {
+		t.Error("the detail block lost the full summary")
+	}
+}
+
+func TestPrintLeadsWithWhatCouldNotBeRead(t *testing.T) {
+	r := NewReport(nil, []ReadProblem{{Verb: "list", Resource: "secrets", Namespace: "argocd", Error: "forbidden", Skipped: []string{"destination-missing"}}})
+	var b bytes.Buffer
+	if err := Print(&b, r, PrintOptions{Format: OutputTable}); err != nil {
+		t.Fatal(err)
+	}
+	want := "Incomplete: could not list secrets in namespace argocd (checks not run: destination-missing)\n\nNo problems found in what could be read.\n"
+	if !strings.HasPrefix(b.String(), want) {
+		t.Errorf("got:\n%s\nwant it to start with:\n%s", b.String(), want)
+	}
+}
+
+func TestPrintName(t *testing.T) {
+	var b bytes.Buffer
+	if err := Print(&b, sampleReport(), PrintOptions{Format: OutputName}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "project-missing/app/argocd/b\norphaned-resources/app/argocd/a\n" {
+		t.Errorf("-o name:\n%s", b.String())
+	}
+}
+
+func TestIncompleteIsSortedAndDeduplicated(t *testing.T) {
+	a := ReadProblem{Verb: "list", Resource: "secrets", Namespace: "argocd", Error: "forbidden"}
+	b := ReadProblem{Verb: "list", Resource: "pods", Namespace: "shop", Error: "forbidden"}
+	r := NewReport(nil, []ReadProblem{a, b, a})
+	if len(r.Incomplete) != 2 || r.Incomplete[0].Resource != "pods" || r.Incomplete[1].Resource != "secrets" {
+		t.Errorf("incomplete = %+v, want pods then secrets, once each", r.Incomplete)
 	}
 }

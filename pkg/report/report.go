@@ -1,7 +1,9 @@
 package report
 
 import (
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Report is the whole result of one diagnosis, as printed by -o json|yaml.
@@ -49,7 +51,7 @@ func NewReport(findings []Finding, incomplete []ReadProblem) Report {
 		}
 		return a.ID < b.ID
 	})
-	r := Report{APIVersion: "argofix/v1alpha1", Kind: "Report", Findings: sorted, Incomplete: incomplete}
+	r := Report{APIVersion: "argofix/v1alpha1", Kind: "Report", Findings: sorted, Incomplete: sortedProblems(incomplete)}
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
@@ -78,4 +80,16 @@ func (r Report) Fails(threshold Severity) bool {
 		}
 	}
 	return false
+}
+
+// sortedProblems orders read problems and drops repeats (the same refused
+// read reported by two readers), so that the same cluster gives
+// byte-identical JSON twice.
+func sortedProblems(problems []ReadProblem) []ReadProblem {
+	key := func(p ReadProblem) string {
+		return strings.Join([]string{p.Resource, p.Namespace, p.Verb, p.Error, strings.Join(p.Skipped, ","), strings.Join(p.Limited, ",")}, "\x00")
+	}
+	out := slices.Clone(problems)
+	slices.SortStableFunc(out, func(a, b ReadProblem) int { return strings.Compare(key(a), key(b)) })
+	return slices.CompactFunc(out, func(a, b ReadProblem) bool { return key(a) == key(b) })
 }

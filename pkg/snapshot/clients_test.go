@@ -46,6 +46,7 @@ func newFakeAPI(kube []runtime.Object, dynamic ...runtime.Object) *fakeAPI {
 	listKinds := map[schema.GroupVersionResource]string{
 		argocd.ApplicationsResource:             "ApplicationList",
 		argocd.AppProjectsResource:              "AppProjectList",
+		ApplicationSetsResource:                 "ApplicationSetList",
 		CRDResource:                             "CustomResourceDefinitionList",
 		deploymentsResource:                     "DeploymentList",
 		{Version: "v1", Resource: "configmaps"}: "ConfigMapList",

@@ -74,6 +74,7 @@ func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOp
 	s := opts.newSnapshot()
 	s.Applications = []argocd.Application{app}
 	s.AllApplications = s.Applications
+	s.Named = true
 	if err := collectAround(ctx, c, s, false, newRecorder()); err != nil {
 		return nil, err
 	}

@@ -70,6 +70,7 @@ func CollectNamespace(ctx context.Context, c Clients, name string, opts CollectO
 	}
 	s := opts.newSnapshot()
 	s.Namespaces = []corev1.Namespace{*ns}
+	s.Named = true
 	rec := newRecorder()
 	rec.done(Namespaces)
 	defer rec.fill(s)

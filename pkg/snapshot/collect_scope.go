@@ -38,12 +38,11 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 	if sel.AllNamespaces || sel.WholeCluster {
 		ns = metav1.NamespaceAll
 	}
-	apps := c.Dynamic.Resource(argocd.ApplicationsResource)
-	list, err := listAll(ctx, apps.Namespace(ns), metav1.ListOptions{})
+	list, err := listApplications(ctx, c, ns, rec)
 	if apierrors.IsForbidden(err) && !sel.AllNamespaces && ns != sel.Namespace {
 		rec.failed(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(), Source: AllApplications})
 		ns = sel.Namespace
-		list, err = listAll(ctx, apps.Namespace(ns), metav1.ListOptions{})
+		list, err = listApplications(ctx, c, ns, rec)
 	}
 	if apierrors.IsNotFound(err) {
 		return nil, &NotInstalledError{}
@@ -53,10 +52,14 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 	}
 	if ns == metav1.NamespaceAll {
 		rec.done(AllApplications)
+	} else if len(list) == 0 {
+		if _, err := c.Kube.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+			return nil, &NamespaceNotFoundError{Name: ns}
+		}
 	}
 	s := opts.newSnapshot()
 	selector, _ := labels.Parse(sel.Selector)
-	s.AllApplications = decodeApplications(list, rec)
+	s.AllApplications = list
 	for _, app := range s.AllApplications {
 		if !sel.AllNamespaces && app.Namespace != sel.Namespace {
 			continue
@@ -65,6 +68,13 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 			continue
 		}
 		s.Applications = append(s.Applications, app)
+	}
+	if sel.WholeCluster {
+		// The whole-cluster view includes the installation and security
+		// audits: a constant number of reads, whatever the number of apps.
+		if err := collectInstall(ctx, c, s, rec); err != nil {
+			return nil, err
+		}
 	}
 	if err := collectAround(ctx, c, s, sel.AllNamespaces || sel.WholeCluster, rec); err != nil {
 		return nil, err

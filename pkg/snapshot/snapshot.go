@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -27,6 +28,10 @@ type Snapshot struct {
 	Settings        argocd.Settings
 	// ArgoCDNamespaceGuessed: ArgoCDNamespace is only the default.
 	ArgoCDNamespaceGuessed bool
+	// Named: the user named the object diagnosed (diagnose app X,
+	// diagnose namespace Y), who wants its state explained even when it is
+	// not yet past StuckAfter.
+	Named bool
 
 	// Read holds the sources that were read (in full, or in part when a
 	// Problem names them); a source not read is out of scope or failed.
@@ -77,6 +82,42 @@ type Snapshot struct {
 	// selected ones), for checks across apps: shared resources, CRD and
 	// project deletion.
 	AllApplications []argocd.Application
+
+	// Install is the Argo CD installation itself (collect_install.go).
+	Install Installation
+	// Ignore are finding ids not to report (--ignore); objects may also
+	// carry the annotation argofix.dev/ignore (see IgnoredOn).
+	Ignore []string
+
+	// RepoServer and RepoCredentials explain comparison errors (timeouts,
+	// authentication); read only when an app has one.
+	RepoServer      *RepoServer
+	RepoCredentials []RepoCredential
+	// Hooks are the hook objects of the selected apps' operations
+	// (status.operationState.syncResult), keyed like Live.
+	Hooks map[LiveKey]*unstructured.Unstructured
+	// ApplicationSets are every ApplicationSet of the cluster, read only
+	// while their CRD is being deleted (ApplicationSets).
+	ApplicationSets []unstructured.Unstructured
+	// AppSets are the ApplicationSets being diagnosed (AppSets): those of
+	// the scope (the Argo CD namespace, all namespaces with -A or the whole
+	// cluster), those owning the app of diagnose app, or the one diagnose
+	// appset names (collect_appset.go).
+	AppSets []argocd.ApplicationSet
+
+	// Events are the Warning events of the apps' namespaces, newest first
+	// (collect_events.go): evidence of why an object is not healthy.
+	Events []corev1.Event
+	// ConfigObjects are the ConfigMaps and Secrets of the apps' namespaces,
+	// without their data (collect_config.go), keyed like Live.
+	ConfigObjects map[LiveKey]ConfigObject
+	// IngressClasses are the cluster's IngressClasses, read when an app
+	// manages an Ingress (IngressClasses).
+	IngressClasses []networkingv1.IngressClass
+
+	// ArgoCDServer is what argocd-server told (collect_server.go); nil
+	// when no server is configured.
+	ArgoCDServer *ServerView
 }
 
 // LiveKey identifies a live object.

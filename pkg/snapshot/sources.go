@@ -24,6 +24,38 @@ const (
 	Nodes             Source = "nodes"
 	Controller        Source = "controller-pods"
 	CRDs              Source = "crds"
+	// InstallWorkloads, InstallPods, InstallConfig and ServerVersion are
+	// the installation itself (collect_install.go), for diagnose install
+	// and security: Deployments and StatefulSets, pods and ConfigMaps of
+	// the Argo CD namespace, and the Kubernetes version.
+	InstallWorkloads Source = "argocd-workloads"
+	InstallPods      Source = "argocd-pods"
+	InstallConfig    Source = "argocd-configmaps"
+	ServerVersion    Source = "server-version"
+	// RepoServerSettings, RepoCredentials and Hooks are read only for
+	// the apps whose status needs them (comparison errors, running hooks).
+	RepoServerSettings Source = "repo-server-settings"
+	RepoCredentials    Source = "repo-credentials"
+	Hooks              Source = "hook-objects"
+	// ApplicationSets are listed when their CRD is being deleted.
+	ApplicationSets Source = "applicationsets"
+	// AppSets are the ApplicationSets being diagnosed, listed in the
+	// diagnosis' scope (collect_appset.go).
+	AppSets Source = "applicationsets-in-scope"
+	// Events are the Warning events of the apps' namespaces, and
+	// ConfigObjects their ConfigMaps and Secrets (metadata only), for the
+	// health and config-stale findings.
+	Events        Source = "events"
+	ConfigObjects Source = "configmaps-secrets"
+	// IngressClasses are read when an app manages an Ingress: which class
+	// exists, and which controller serves it.
+	IngressClasses Source = "ingressclasses"
+	// ArgoCDServer are the apps' resource trees read through argocd-server,
+	// and ControllerWorkloads the application-controller's StatefulSets and
+	// Deployments; both read only when a server is configured
+	// (collect_server.go).
+	ArgoCDServer        Source = "argocd-server-trees"
+	ControllerWorkloads Source = "controller-workloads"
 )
 
 // ReadProblem records a read that failed without failing the diagnosis,

@@ -146,7 +146,18 @@ func (cp *ControlPlane) InstallArgoCD(ctx context.Context, ns string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.ApplyAll(ctx, append(objs, extras...), ns); err != nil {
+	// Configuration first, workloads last: a pod must not start before the
+	// settings it reads at start exist (argocd-cm's timeout.reconciliation
+	// is an env var of the controller), or the installation begins stale.
+	var config, workloads []*unstructured.Unstructured
+	for _, o := range objs {
+		if k := o.GetKind(); k == "Deployment" || k == "StatefulSet" {
+			workloads = append(workloads, o)
+		} else {
+			config = append(config, o)
+		}
+	}
+	if err := a.ApplyAll(ctx, append(append(config, extras...), workloads...), ns); err != nil {
 		return fmt.Errorf("installing Argo CD into %s: %w", ns, err)
 	}
 	if cp.opts.Bare {

@@ -57,7 +57,7 @@ func freshScenario(ctx context.Context, t *testing.T, name, newName string) scen
 			}
 		}
 	}
-	sc, err := scenario.Apply(ctx, suite.cp.RESTConfig(), filepath.Join(root, newName))
+	sc, err := scenario.ApplyWith(ctx, suite.cp.RESTConfig(), filepath.Join(root, newName), suite.cp.InstallArgoCD)
 	if err != nil {
 		t.Fatal(err)
 	}

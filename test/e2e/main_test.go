@@ -123,7 +123,7 @@ func (s *suiteEnv) applyScenario(ctx context.Context, name string) (scenario.Sce
 	if sc, ok := s.applied[name]; ok {
 		return sc, nil
 	}
-	sc, err := scenario.Apply(ctx, s.cp.RESTConfig(), filepath.Join(s.scenariosDir(), name))
+	sc, err := scenario.ApplyWith(ctx, s.cp.RESTConfig(), filepath.Join(s.scenariosDir(), name), s.cp.InstallArgoCD)
 	if err != nil {
 		return scenario.Scenario{}, err
 	}

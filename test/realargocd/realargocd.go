@@ -69,6 +69,10 @@ type Options struct {
 	// AppResync is the controller's periodic refresh (--app-resync);
 	// default 30s. Shorter means faster tests and more CPU.
 	AppResync time.Duration
+	// Server also starts argocd-server (the same multi-call argocd binary,
+	// as BinServer) on a free port, with TLS: it makes a self-signed
+	// certificate into argocd-secret itself. Default off.
+	Server bool
 }
 
 // ArgoCD is a running controller, repo-server and redis. Stop it exactly once.
@@ -84,7 +88,11 @@ type ArgoCD struct {
 	// (/healthz, /metrics).
 	ControllerMetrics string
 	RepoServerMetrics string
-	stopped           bool
+	// ServerAddr is argocd-server's host:port (HTTPS, self-signed) when
+	// Options.Server is set.
+	ServerAddr string
+	controller *process.Process
+	stopped    bool
 }
 
 // Start starts redis, the repo-server and the application-controller and
@@ -223,6 +231,12 @@ func (a *ArgoCD) start(ctx context.Context) error {
 		return httpOK(ctx, client, a.ControllerMetrics+"/healthz")
 	}); err != nil {
 		return err
+	}
+	a.controller = ctrl
+	if a.opts.Server {
+		if err := a.startServer(ctx, env); err != nil {
+			return err
+		}
 	}
 	a.opts.Logf("Argo CD controller and repo-server up in %s (redis %s, repo-server %s), work dir %s",
 		time.Since(began).Round(time.Millisecond), a.RedisAddr, a.RepoServerAddr, a.dir)

@@ -162,6 +162,36 @@ func TestRequestsDoNotGrowWithApplications(t *testing.T) {
 	}
 }
 
+// maxAllocsPerApp bounds the heap allocations one more Application costs a
+// whole-cluster collection (decoding it, its live objects, its share of
+// the pages). With these apps, decoding through unstructured maps cost
+// 493; decoding straight from JSON (issue 14) costs 121. The bound leaves
+// room for new checks' fields, not for a return to maps.
+const maxAllocsPerApp = 250
+
+// TestAllocationsPerApplication measures the marginal allocations of one
+// Application between 100 and 200 seeded ones.
+func TestAllocationsPerApplication(t *testing.T) {
+	var n atomic.Int64
+	c := countingClients(t, &n)
+	have := len(diagnoseAll(t, c).Applications)
+	if have < 100 {
+		seedApps(t, have, 100)
+		have = 100
+	}
+	allocs := func() float64 {
+		return testing.AllocsPerRun(3, func() { diagnoseAll(t, c) })
+	}
+	small := allocs()
+	seedApps(t, have, have+100)
+	large := allocs()
+	perApp := (large - small) / 100
+	t.Logf("allocations: %.0f at %d apps, %.0f at %d, %.0f per app", small, have, large, have+100, perApp)
+	if perApp > maxAllocsPerApp {
+		t.Errorf("each Application costs %.0f allocations, want at most %d", perApp, maxAllocsPerApp)
+	}
+}
+
 // BenchmarkDiagnoseAll reports time and API requests of one whole-cluster
 // collection over the Applications seeded so far (run after the test, or
 // alone: it seeds 100 if none exist).
@@ -177,4 +207,5 @@ func BenchmarkDiagnoseAll(b *testing.B) {
 		diagnoseAll(b, c)
 	}
 	b.ReportMetric(float64(n.Load())/float64(b.N), "requests/op")
+	b.ReportAllocs()
 }

@@ -41,6 +41,14 @@ const (
 	// AnnotationDelete deletes the object right after creation, without
 	// waiting: with a finalizer it stays Terminating.
 	AnnotationDelete = annotationPrefix + "delete"
+	// AnnotationPatch sends the object as a strategic-merge patch to the
+	// existing object of that kind and name, as `kubectl patch` does: how
+	// install scenarios change what install.yaml made.
+	AnnotationPatch = annotationPrefix + "patch"
+	// PatchFieldManager is the field manager of those patches, the one
+	// `kubectl patch` writes, so that managedFields dates them as a user's
+	// change would be dated.
+	PatchFieldManager = "kubectl-patch"
 )
 
 // Spec is scenario.yaml.
@@ -56,6 +64,10 @@ type Spec struct {
 	ExitCode *int `json:"exitCode,omitempty"`
 	// Base false skips test/scenarios/_base/objects.yaml.
 	Base *bool `json:"base,omitempty"`
+	// Install: Argo CD's install.yaml is installed into the scenario
+	// namespace first (its components run under kwok), instead of _base;
+	// objects.yaml then changes that installation (see AnnotationPatch).
+	Install bool `json:"install,omitempty"`
 }
 
 // Scenario is one loaded scenario folder.
@@ -72,7 +84,7 @@ type Scenario struct {
 func (s Scenario) Namespace() string { return s.Name }
 
 // UsesBase reports whether _base/objects.yaml is applied first.
-func (s Scenario) UsesBase() bool { return s.Base == nil || *s.Base }
+func (s Scenario) UsesBase() bool { return !s.Install && (s.Base == nil || *s.Base) }
 
 // Load reads and validates dir/scenario.yaml.
 func Load(dir string) (Scenario, error) {
@@ -146,9 +158,20 @@ func LoadAll(root string) ([]Scenario, error) {
 // objects unless base: false, then objects.yaml in order. A scenario is
 // applied once per cluster: an existing namespace is an error.
 func Apply(ctx context.Context, cfg *rest.Config, dir string) (Scenario, error) {
+	return ApplyWith(ctx, cfg, dir, nil)
+}
+
+// Installer installs Argo CD into a namespace (controlplane's InstallArgoCD).
+type Installer func(ctx context.Context, ns string) error
+
+// ApplyWith is Apply, with the installer that install: true scenarios need.
+func ApplyWith(ctx context.Context, cfg *rest.Config, dir string, install Installer) (Scenario, error) {
 	s, err := Load(dir)
 	if err != nil {
 		return Scenario{}, err
+	}
+	if s.Install && install == nil {
+		return Scenario{}, fmt.Errorf("scenario %s installs Argo CD (install: true), but no installer was given", s.Name)
 	}
 	c, err := newCreator(cfg)
 	if err != nil {
@@ -163,6 +186,12 @@ func Apply(ctx context.Context, cfg *rest.Config, dir string) (Scenario, error) 
 			return Scenario{}, fmt.Errorf("scenario %s: namespace %s already exists (a scenario is applied once per cluster): %w", s.Name, s.Namespace(), err)
 		}
 		return Scenario{}, fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	if s.Install {
+		if err := install(ctx, s.Namespace()); err != nil {
+			return Scenario{}, fmt.Errorf("scenario %s: installing Argo CD: %w", s.Name, err)
+		}
+		c.afterPodsStarted = s.Namespace()
 	}
 	var files []string
 	if s.UsesBase() {
@@ -193,6 +222,11 @@ type creator struct {
 	disco   discovery.DiscoveryInterface
 	// statusSub caches, per group/version, which resources have /status.
 	statusSub map[schema.GroupVersion]map[string]bool
+	// afterPodsStarted: before the first patch, wait until the clock is
+	// past the second the newest pod of this namespace started, so that a
+	// patched setting is dated strictly after the pods (both times have
+	// one-second precision).
+	afterPodsStarted string
 }
 
 func newCreator(cfg *rest.Config) (*creator, error) {
@@ -231,6 +265,15 @@ func (c *creator) hasStatusSubresource(gvr schema.GroupVersionResource) (bool, e
 // and deletes it when it carries AnnotationDelete.
 func (c *creator) create(ctx context.Context, obj *unstructured.Unstructured, ns string) error {
 	obj = obj.DeepCopy()
+	patch := obj.GetAnnotations()[AnnotationPatch] == "true"
+	if patch {
+		anns := obj.GetAnnotations()
+		delete(anns, AnnotationPatch)
+		if len(anns) == 0 {
+			anns = nil
+		}
+		obj.SetAnnotations(anns)
+	}
 	del, err := takePseudoAnnotations(obj)
 	if err != nil {
 		return err
@@ -253,6 +296,9 @@ func (c *creator) create(ctx context.Context, obj *unstructured.Unstructured, ns
 		ri = res.Namespace(obj.GetNamespace())
 	}
 	id := fmt.Sprintf("%s %s", gvk.Kind, nameOf(obj))
+	if patch {
+		return c.patch(ctx, res.Namespace(obj.GetNamespace()), m.Scope.Name() == meta.RESTScopeNameNamespace, res, obj, id)
+	}
 
 	status, hasStatus := obj.Object["status"]
 	sub := false

@@ -104,7 +104,7 @@ func setup(ctx context.Context, cp *controlplane.ControlPlane, dir, argoNS strin
 		return err
 	}
 	for _, sc := range all {
-		if _, err := scenario.Apply(ctx, cp.RESTConfig(), sc.Dir); err != nil {
+		if _, err := scenario.ApplyWith(ctx, cp.RESTConfig(), sc.Dir, cp.InstallArgoCD); err != nil {
 			return err
 		}
 		log.Printf("democluster: scenario %s applied in namespace %s", sc.Name, sc.Namespace())

@@ -1,0 +1,92 @@
+package snapshot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// HoldsArgoCD tells whether namespace ns holds an Argo CD installation:
+// an argocd-cm, an application-controller pod or an AppProject. A
+// namespace that does not exist holds none. When the user may read none
+// of the three, it cannot tell, and says it holds one: the reads that
+// follow will name what was refused.
+func HoldsArgoCD(ctx context.Context, c Clients, ns string) (bool, error) {
+	refused := 0
+	_, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		return true, nil
+	case apierrors.IsForbidden(err):
+		refused++
+	case !apierrors.IsNotFound(err):
+		return false, fmt.Errorf("look for argocd-cm in %q: %w", ns, err)
+	}
+	pods, err := c.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector, Limit: 1})
+	switch {
+	case err == nil && len(pods.Items) > 0:
+		return true, nil
+	case apierrors.IsForbidden(err):
+		refused++
+	}
+	projects, err := c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns).List(ctx, metav1.ListOptions{Limit: 1})
+	switch {
+	case err == nil && len(projects.Items) > 0:
+		return true, nil
+	case apierrors.IsNotFound(err):
+		// AppProjects are not served: Argo CD's CRDs are not installed.
+		return false, &NotInstalledError{}
+	case apierrors.IsForbidden(err):
+		refused++
+	}
+	return refused == 3, nil
+}
+
+// FindInstallations lists the namespaces that hold an Argo CD
+// installation, by their argocd-cm and application-controller pods, as far
+// as the user may list them cluster-wide.
+func FindInstallations(ctx context.Context, c Clients) []string {
+	var found []string
+	add := func(ns string) {
+		if !slices.Contains(found, ns) {
+			found = append(found, ns)
+		}
+	}
+	cms, err := c.Kube.CoreV1().ConfigMaps(metav1.NamespaceAll).List(ctx, metav1.ListOptions{
+		FieldSelector: fields.OneTermEqualSelector("metadata.name", argocd.ConfigMapName).String()})
+	if err == nil {
+		for _, cm := range cms.Items {
+			add(cm.Namespace)
+		}
+	}
+	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector})
+	if err == nil {
+		for _, p := range pods.Items {
+			add(p.Namespace)
+		}
+	}
+	slices.Sort(found)
+	return found
+}
+
+// NoInstallationError says a namespace named as the Argo CD namespace
+// holds no Argo CD, with the namespaces that do.
+type NoInstallationError struct {
+	Namespace string
+	Found     []string
+}
+
+func (e *NoInstallationError) Error() string {
+	found := "none found where you may look"
+	if len(e.Found) > 0 {
+		found = "found: " + strings.Join(e.Found, ", ")
+	}
+	return fmt.Sprintf("no Argo CD installation in namespace %s (no argocd-cm, no application-controller pod, no AppProject); %s: pass --argocd-namespace", e.Namespace, found)
+}

@@ -1,0 +1,103 @@
+package snapshot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// listApplications reads the Applications of ns (all with "") page by
+// page and decodes each item straight from its JSON into argocd.Application,
+// never holding a page, let alone the whole list, as unstructured maps:
+// at 5,000 Applications that was most of the time and memory of
+// `diagnose -A`. One malformed Application is reported and skipped.
+// Clients without a REST transport (the fakes of pure tests) take the
+// dynamic client's path, which decodes the same fields.
+func listApplications(ctx context.Context, c Clients, ns string, rec *recorder) ([]argocd.Application, error) {
+	rc := restClientOf(c)
+	if rc == nil {
+		list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(ns), metav1.ListOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return decodeApplications(list, rec), nil
+	}
+	path := "/apis/" + argocd.Group + "/" + argocd.ApplicationsResource.Version
+	if ns != metav1.NamespaceAll {
+		path += "/namespaces/" + ns
+	}
+	path += "/" + argocd.ApplicationsResource.Resource
+	var apps []argocd.Application
+	var problems []ReadProblem
+	limit, cont := listPageSize, ""
+	for {
+		req := rc.Get().AbsPath(path).SetHeader("Accept", "application/json")
+		if limit > 0 {
+			req = req.Param("limit", strconv.Itoa(limit))
+		}
+		if cont != "" {
+			req = req.Param("continue", cont)
+		}
+		// Do, not DoRaw: Error() keeps the server's Status (reason and
+		// message), for IsForbidden, IsResourceExpired and the report.
+		res := req.Do(ctx)
+		data, err := res.Raw()
+		if err != nil {
+			err = res.Error()
+		}
+		if apierrors.IsResourceExpired(err) && cont != "" {
+			// The continue token expired mid-way (a busy etcd compacted):
+			// start again with one unpaginated list, as client-go's pager does.
+			apps, problems, limit, cont = nil, nil, 0, ""
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Metadata metav1.ListMeta   `json:"metadata"`
+			Items    []json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(data, &page); err != nil {
+			return nil, fmt.Errorf("decode list of Applications: %w", err)
+		}
+		if apps == nil {
+			apps = make([]argocd.Application, 0, len(page.Items))
+		}
+		for _, item := range page.Items {
+			app, err := argocd.DecodeApplicationJSON(item)
+			if err != nil {
+				problems = append(problems, ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Error: err.Error()})
+				continue
+			}
+			apps = append(apps, app)
+		}
+		if page.Metadata.Continue == "" {
+			break
+		}
+		cont = page.Metadata.Continue
+	}
+	for _, p := range problems {
+		rec.failed(p)
+	}
+	return apps, nil
+}
+
+// restClientOf is the REST client behind a real clientset, nil for fakes.
+func restClientOf(c Clients) *rest.RESTClient {
+	if c.Kube == nil {
+		return nil
+	}
+	rc, ok := c.Kube.CoreV1().RESTClient().(*rest.RESTClient)
+	if !ok || rc == nil || rc.Client == nil {
+		return nil
+	}
+	return rc
+}
