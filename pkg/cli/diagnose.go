@@ -98,6 +98,7 @@ func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot,
 	}
 	f.applyIgnore(snap)
 	r := withFixCommands(report.NewReport(diagnose.Run(snap, f.checks())), root.displayName())
+	r.Instances = []report.Instance{{Namespace: snap.ArgoCDNamespace, Guessed: snap.ArgoCDNamespaceGuessed}}
 	useColor, err := root.UseColor()
 	if err != nil {
 		return err

@@ -41,6 +41,8 @@ func Checks() []Check {
 	return []Check{
 		{ID: "project-missing", Severity: report.SeverityError, Category: CategoryApp, Run: checkProjectMissing,
 			Needs: []snapshot.Source{snapshot.Projects}},
+		{ID: "app-unwatched", Severity: report.SeverityError, Category: CategoryApp, Run: checkAppUnwatched,
+			Needs: []snapshot.Source{snapshot.CmdParams}},
 		{ID: "destination-missing", Severity: report.SeverityError, Category: CategoryApp, Run: checkDestinationMissing,
 			Needs: []snapshot.Source{snapshot.Clusters}, Uses: []snapshot.Source{snapshot.Settings}},
 		{ID: "app-deletion-stuck", Severity: report.SeverityError, Category: CategoryApp, Run: checkAppDeletionStuck,

@@ -88,7 +88,7 @@ func printHuman(w io.Writer, r Report, opts PrintOptions) error {
 			printDetail(&b, f, wide)
 		}
 	}
-	fmt.Fprintf(&b, "\n%d error(s), %d warning(s), %d info\n", r.Summary.Error, r.Summary.Warning, r.Summary.Info)
+	fmt.Fprintf(&b, "\n%d error(s), %d warning(s), %d info%s\n", r.Summary.Error, r.Summary.Warning, r.Summary.Info, instancesNote(r.Instances))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -251,4 +251,20 @@ func severityPainter(enabled bool) func(Severity, string) string {
 		}
 		return text
 	}
+}
+
+// instancesNote says which Argo CD the report judged apps against.
+func instancesNote(instances []Instance) string {
+	var names []string
+	for _, in := range instances {
+		name := in.Namespace
+		if in.Guessed {
+			name += " (guessed: no application-controller found)"
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "; Argo CD in namespace " + strings.Join(names, ", ")
 }

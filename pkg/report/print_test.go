@@ -158,3 +158,19 @@ func TestIncompleteIsSortedAndDeduplicated(t *testing.T) {
 		t.Errorf("incomplete = %+v, want pods then secrets, once each", r.Incomplete)
 	}
 }
+
+func TestReportSaysWhichArgoCD(t *testing.T) {
+	r := NewReport(nil, nil)
+	r.Instances = []Instance{{Namespace: "argocd", Guessed: true}}
+	var table, js bytes.Buffer
+	if err := Print(&table, r, PrintOptions{Format: OutputTable}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Print(&js, r, PrintOptions{Format: OutputJSON}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "0 info; Argo CD in namespace argocd (guessed: no application-controller found)") ||
+		!strings.Contains(js.String(), `"instances": [`) || !strings.Contains(js.String(), `"guessed": true`) {
+		t.Errorf("table:\n%s\njson:\n%s", table.String(), js.String())
+	}
+}

@@ -14,6 +14,16 @@ type Report struct {
 	Summary    Summary   `json:"summary"`
 	// Incomplete lists what could not be read and which checks that silenced.
 	Incomplete []ReadProblem `json:"incomplete,omitempty"`
+	// Instances are the Argo CD installations the diagnosis judged apps
+	// against.
+	Instances []Instance `json:"instances,omitempty"`
+}
+
+// Instance is an Argo CD installation, by its control namespace. Guessed:
+// no controller was found and the namespace is only the default.
+type Instance struct {
+	Namespace string `json:"namespace"`
+	Guessed   bool   `json:"guessed,omitempty"`
 }
 
 // Summary counts findings by severity.

@@ -61,33 +61,50 @@ func listApplications(ctx context.Context, c Clients, ns string, rec *recorder) 
 		if err != nil {
 			return nil, err
 		}
-		var page struct {
-			Metadata metav1.ListMeta   `json:"metadata"`
-			Items    []json.RawMessage `json:"items"`
+		next, err := decodeApplicationsPage(data, &apps, &problems)
+		if err != nil {
+			return nil, err
 		}
-		if err := json.Unmarshal(data, &page); err != nil {
-			return nil, fmt.Errorf("decode list of Applications: %w", err)
-		}
-		if apps == nil {
-			apps = make([]argocd.Application, 0, len(page.Items))
-		}
-		for _, item := range page.Items {
-			app, err := argocd.DecodeApplicationJSON(item)
-			if err != nil {
-				problems = append(problems, ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Error: err.Error()})
-				continue
-			}
-			apps = append(apps, app)
-		}
-		if page.Metadata.Continue == "" {
+		if next == "" {
 			break
 		}
-		cont = page.Metadata.Continue
+		cont = next
 	}
 	for _, p := range problems {
 		rec.failed(p)
 	}
 	return apps, nil
+}
+
+// decodeApplicationsPage appends the page's Applications to apps and
+// returns its continue token. The whole page is decoded in one pass; only
+// when that fails is it decoded again item by item, so that one malformed
+// Application is reported and skipped.
+func decodeApplicationsPage(data []byte, apps *[]argocd.Application, problems *[]ReadProblem) (string, error) {
+	var page struct {
+		Metadata metav1.ListMeta      `json:"metadata"`
+		Items    []argocd.Application `json:"items"`
+	}
+	if err := json.Unmarshal(data, &page); err == nil {
+		*apps = append(*apps, page.Items...)
+		return page.Metadata.Continue, nil
+	}
+	var raw struct {
+		Metadata metav1.ListMeta   `json:"metadata"`
+		Items    []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return "", fmt.Errorf("decode list of Applications: %w", err)
+	}
+	for _, item := range raw.Items {
+		app, err := argocd.DecodeApplicationJSON(item)
+		if err != nil {
+			*problems = append(*problems, ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Error: err.Error()})
+			continue
+		}
+		*apps = append(*apps, app)
+	}
+	return raw.Metadata.Continue, nil
 }
 
 // restClientOf is the REST client behind a real clientset, nil for fakes.

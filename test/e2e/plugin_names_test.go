@@ -123,7 +123,7 @@ func TestCompletionThroughKubectl(t *testing.T) {
 		bin = filepath.Join(suite.root, "bin")
 	}
 	if _, err := os.Stat("/usr/share/bash-completion/bash_completion"); err != nil {
-		t.Fatalf("kubectl's bash completion needs the bash-completion package (.ci/run installs it): %v", err)
+		t.Fatalf("kubectl's bash completion script needs the bash-completion package: run `sudo apt-get install -y bash-completion` (.ci/run does): %v", err)
 	}
 	kubectl := filepath.Join(bin, "kubectl")
 	if _, err := os.Stat(kubectl); err != nil {

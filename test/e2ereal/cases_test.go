@@ -261,6 +261,9 @@ func TestRealNamespaceTerminating(t *testing.T) {
 	// controller watches Applications in this namespace.
 	stuck := requireFinding(t, rep, "app-deletion-stuck", name)
 	requireMentions(t, stuck, "app-deletion-stuck", "no application-controller reconciles Applications in namespace "+name)
+	// And that is a finding of its own: an app no controller watches.
+	unwatched := requireFinding(t, rep, "app-unwatched", name)
+	requireMentions(t, unwatched, "app-unwatched", "no application-controller watches Applications in namespace "+name)
 	requireExit(t, code, 1, "namespace-terminating")
 }
 

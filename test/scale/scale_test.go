@@ -165,7 +165,7 @@ func TestRequestsDoNotGrowWithApplications(t *testing.T) {
 // maxAllocsPerApp bounds the heap allocations one more Application costs a
 // whole-cluster collection (decoding it, its live objects, its share of
 // the pages). With these apps, decoding through unstructured maps cost
-// 493; decoding straight from JSON (issue 14) costs 121. The bound leaves
+// 493; decoding straight from JSON (issue 14) costs 110. The bound leaves
 // room for new checks' fields, not for a return to maps.
 const maxAllocsPerApp = 250
 

@@ -295,6 +295,9 @@ func (c *creator) create(ctx context.Context, obj *unstructured.Unstructured, ns
 		}
 		ri = res.Namespace(obj.GetNamespace())
 	}
+	if err := c.resolveOwners(ctx, obj); err != nil {
+		return err
+	}
 	id := fmt.Sprintf("%s %s", gvk.Kind, nameOf(obj))
 	if patch {
 		return c.patch(ctx, res.Namespace(obj.GetNamespace()), m.Scope.Name() == meta.RESTScopeNameNamespace, res, obj, id)
@@ -360,4 +363,37 @@ func nameOf(obj *unstructured.Unstructured) string {
 		return obj.GetNamespace() + "/" + obj.GetName()
 	}
 	return obj.GetName()
+}
+
+// resolveOwners gives each ownerReference that names an object created
+// earlier in the scenario (same namespace) that object's real UID: a
+// fixture cannot know UIDs, and the garbage collector deletes a dependent
+// whose owner UID does not exist. An owner that does not exist keeps the
+// UID written, so a scenario can still model an owner that is gone.
+func (c *creator) resolveOwners(ctx context.Context, obj *unstructured.Unstructured) error {
+	refs := obj.GetOwnerReferences()
+	for i, ref := range refs {
+		gv, err := schema.ParseGroupVersion(ref.APIVersion)
+		if err != nil {
+			return fmt.Errorf("%s: ownerReference apiVersion %q: %w", nameOf(obj), ref.APIVersion, err)
+		}
+		m, err := c.applier.Mapper().RESTMapping(schema.GroupKind{Group: gv.Group, Kind: ref.Kind}, gv.Version)
+		if err != nil {
+			continue
+		}
+		ri := c.applier.Dynamic().Resource(m.Resource)
+		var owner *unstructured.Unstructured
+		if m.Scope.Name() == meta.RESTScopeNameNamespace {
+			owner, err = ri.Namespace(obj.GetNamespace()).Get(ctx, ref.Name, metav1.GetOptions{})
+		} else {
+			owner, err = ri.Get(ctx, ref.Name, metav1.GetOptions{})
+		}
+		if err == nil {
+			refs[i].UID = owner.GetUID()
+		}
+	}
+	if len(refs) > 0 {
+		obj.SetOwnerReferences(refs)
+	}
+	return nil
 }
