@@ -11,6 +11,8 @@ import (
 
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/argofix/kubectl-argofix/pkg/report"
 )
 
 // lastAppliedAnnotation holds what a client-side apply sent.
@@ -70,7 +72,7 @@ func appliedDrift(obj *unstructured.Unstructured, appliedAt time.Time) (drift []
 			if !specLike(p) {
 				continue
 			}
-			live, _ := lookupPointer(obj.Object, p)
+			live, _ := report.PointerValue(obj.Object, p)
 			drift = append(drift, fieldDrift{Pointer: p, Live: live, Manager: e.manager, At: e.at})
 		}
 	}
@@ -177,31 +179,6 @@ func normalisedQuantity(a, b any) bool {
 	qa, err1 := apiresource.ParseQuantity(fmt.Sprint(a))
 	qb, err2 := apiresource.ParseQuantity(fmt.Sprint(b))
 	return err1 == nil && err2 == nil && qa.Cmp(qb) == 0
-}
-
-// lookupPointer evaluates a JSON pointer in a decoded object.
-func lookupPointer(doc any, pointer string) (any, bool) {
-	cur := doc
-	for _, token := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		token = strings.NewReplacer("~1", "/", "~0", "~").Replace(token)
-		switch node := cur.(type) {
-		case map[string]any:
-			v, ok := node[token]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(token)
-			if err != nil || i < 0 || i >= len(node) {
-				return nil, false
-			}
-			cur = node[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
 }
 
 // ownedFields is an object's managedFields, each entry's leaves as JSON

@@ -327,7 +327,7 @@ func diff(path string, a, b any, lines *[]string) {
 	bm, bok := b.(map[string]any)
 	if aok && bok {
 		for _, k := range union(am, bm) {
-			diff(path+"/"+escapePointer(k), am[k], bm[k], lines)
+			diff(path+"/"+report.PointerToken(k), am[k], bm[k], lines)
 		}
 		return
 	}

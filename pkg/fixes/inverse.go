@@ -2,7 +2,6 @@ package fixes
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/argofix/kubectl-argofix/pkg/report"
@@ -31,7 +30,7 @@ func deleteCreated(a report.Action, after map[string]any) (*report.Action, strin
 	undo := a
 	undo.Verb, undo.Body, undo.PatchType = report.VerbDelete, nil, ""
 	// Bound to the object created, not one created later under the name.
-	if uid, ok := lookup(after, "/metadata/uid"); ok {
+	if uid, ok := report.PointerValue(after, "/metadata/uid"); ok {
 		undo.UID, _ = uid.(string)
 	}
 	return &undo, ""
@@ -44,7 +43,7 @@ func recreate(a report.Action, before map[string]any) (*report.Action, string) {
 	if before == nil {
 		return nil, "its prior state was not read"
 	}
-	if _, deleting := lookup(before, "/metadata/deletionTimestamp"); deleting {
+	if _, deleting := report.PointerValue(before, "/metadata/deletionTimestamp"); deleting {
 		return nil, "it was already being deleted"
 	}
 	obj := map[string]any{}
@@ -77,7 +76,7 @@ func revertPatch(a report.Action, before, after map[string]any) (*report.Action,
 	if err != nil {
 		return nil, "its patch could not be read: " + err.Error()
 	}
-	_, deleting := lookup(before, "/metadata/deletionTimestamp")
+	_, deleting := report.PointerValue(before, "/metadata/deletionTimestamp")
 	var ops []map[string]any
 	for _, p := range paths {
 		switch {
@@ -86,8 +85,8 @@ func revertPatch(a report.Action, before, after map[string]any) (*report.Action,
 		case strings.HasPrefix(p, "/metadata/finalizers") && deleting:
 			return nil, "finalizers cannot be re-added to an object that is being deleted"
 		}
-		now, present := lookup(after, p)
-		old, existed := lookup(before, p)
+		now, present := report.PointerValue(after, p)
+		old, existed := report.PointerValue(before, p)
 		if present {
 			ops = append(ops, map[string]any{"op": "test", "path": p, "value": now})
 		}
@@ -135,7 +134,7 @@ func patchedPaths(a report.Action) ([]string, error) {
 func leaves(prefix string, m map[string]any) []string {
 	var out []string
 	for k, v := range m {
-		p := prefix + "/" + escapePointer(k)
+		p := prefix + "/" + report.PointerToken(k)
 		if sub, ok := v.(map[string]any); ok {
 			out = append(out, leaves(p, sub)...)
 			continue
@@ -143,36 +142,4 @@ func leaves(prefix string, m map[string]any) []string {
 		out = append(out, p)
 	}
 	return out
-}
-
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
-
-// lookup evaluates a JSON pointer (RFC 6901) in a decoded JSON value.
-func lookup(doc any, pointer string) (any, bool) {
-	if pointer == "" {
-		return doc, doc != nil
-	}
-	cur := doc
-	for _, token := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		token = strings.NewReplacer("~1", "/", "~0", "~").Replace(token)
-		switch node := cur.(type) {
-		case map[string]any:
-			v, ok := node[token]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(token)
-			if err != nil || i < 0 || i >= len(node) {
-				return nil, false
-			}
-			cur = node[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
 }

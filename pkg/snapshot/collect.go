@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -60,14 +61,7 @@ const listPageSize = 500
 // list, the cluster Secrets and argocd-cm. Reads that are forbidden become
 // ReadProblems; the app itself must be readable.
 func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOptions) (*Snapshot, error) {
-	u, err := c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(target.Namespace).Get(ctx, target.Name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, appNotFound(ctx, c, target)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get Application %s/%s: %w", target.Namespace, target.Name, err)
-	}
-	app, err := argocd.DecodeApplication(u)
+	app, err := GetApp(ctx, c, target)
 	if err != nil {
 		return nil, err
 	}
@@ -231,22 +225,37 @@ func listPaged[T any](ctx context.Context, list pager.ListPageFunc, opts metav1.
 // appNotFound tells a missing app from a missing Argo CD, and lists the
 // names the user may have meant.
 func appNotFound(ctx context.Context, c Clients, target AppTarget) error {
-	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(target.Namespace), metav1.ListOptions{})
-	if apierrors.IsNotFound(err) {
+	closest, served, err := closestNames(ctx, c, argocd.ApplicationsResource, target.Namespace, target.Name)
+	switch {
+	case err != nil:
+		return err
+	case !served:
 		return &NotInstalledError{}
 	}
+	return &AppNotFoundError{Namespace: target.Namespace, Name: target.Name, Closest: closest}
+}
+
+// closestNames lists, for an object that was not found, the names of its
+// kind in the namespace closest to name. served is false when the kind is
+// not served at all; a namespace that does not exist is an error of its
+// own. A list that fails otherwise gives no suggestions: they are a
+// courtesy.
+func closestNames(ctx context.Context, c Clients, gvr schema.GroupVersionResource, ns, name string) (closest []string, served bool, err error) {
+	list, err := listAll(ctx, c.Dynamic.Resource(gvr).Namespace(ns), metav1.ListOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, false, nil
+	}
 	if err != nil {
-		// The app is missing either way; suggestions are a courtesy.
-		return &AppNotFoundError{Namespace: target.Namespace, Name: target.Name}
+		return nil, true, nil
 	}
 	if len(list) == 0 {
-		if _, err := c.Kube.CoreV1().Namespaces().Get(ctx, target.Namespace, metav1.GetOptions{}); apierrors.IsNotFound(err) {
-			return &NamespaceNotFoundError{Name: target.Namespace}
+		if _, err := c.Kube.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+			return nil, true, &NamespaceNotFoundError{Name: ns}
 		}
 	}
 	names := make([]string, 0, len(list))
 	for _, u := range list {
 		names = append(names, u.GetName())
 	}
-	return &AppNotFoundError{Namespace: target.Namespace, Name: target.Name, Closest: suggest.Closest(target.Name, names)}
+	return suggest.Closest(name, names), true, nil
 }

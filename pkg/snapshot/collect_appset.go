@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
-	"github.com/argofix/kubectl-argofix/pkg/suggest"
 )
 
 // collectScopedAppSets reads the ApplicationSets being diagnosed into
@@ -172,22 +171,9 @@ func (e *AppSetNotFoundError) Error() string {
 // appSetNotFound lists the names of the namespace's ApplicationSets the
 // user may have meant.
 func appSetNotFound(ctx context.Context, c Clients, target AppSetTarget) error {
-	list, err := listAll(ctx, c.Dynamic.Resource(ApplicationSetsResource).Namespace(target.Namespace), metav1.ListOptions{})
-	if apierrors.IsNotFound(err) {
-		return &AppSetNotFoundError{Namespace: target.Namespace, Name: target.Name, NotServed: true}
-	}
+	closest, served, err := closestNames(ctx, c, ApplicationSetsResource, target.Namespace, target.Name)
 	if err != nil {
-		// Missing either way; suggestions are a courtesy.
-		return &AppSetNotFoundError{Namespace: target.Namespace, Name: target.Name}
+		return err
 	}
-	if len(list) == 0 {
-		if _, err := c.Kube.CoreV1().Namespaces().Get(ctx, target.Namespace, metav1.GetOptions{}); apierrors.IsNotFound(err) {
-			return &NamespaceNotFoundError{Name: target.Namespace}
-		}
-	}
-	names := make([]string, 0, len(list))
-	for _, u := range list {
-		names = append(names, u.GetName())
-	}
-	return &AppSetNotFoundError{Namespace: target.Namespace, Name: target.Name, Closest: suggest.Closest(target.Name, names)}
+	return &AppSetNotFoundError{Namespace: target.Namespace, Name: target.Name, NotServed: !served, Closest: closest}
 }
