@@ -23,6 +23,7 @@ var CoreComponents = []string{ComponentController, ComponentRepoServer, Componen
 // audit reads.
 const (
 	EnvControllerReplicas     = "ARGOCD_CONTROLLER_REPLICAS"
+	EnvAPIServerReplicas      = "ARGOCD_API_SERVER_REPLICAS"
 	EnvClusterCacheResync     = "ARGOCD_CLUSTER_CACHE_RESYNC_DURATION"
 	ParamStatusProcessors     = "controller.status.processors"
 	ParamOperationProcessors  = "controller.operation.processors"

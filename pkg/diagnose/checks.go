@@ -91,6 +91,8 @@ func Checks() []Check {
 			Needs: []snapshot.Source{snapshot.InstallWorkloads, snapshot.InstallPods, snapshot.InstallConfig}},
 		{ID: "controller-replicas-mismatch", Severity: report.SeverityError, Category: CategoryInstall, Run: checkControllerReplicasMismatch,
 			Needs: []snapshot.Source{snapshot.InstallWorkloads}},
+		{ID: "server-replicas-unset", Severity: report.SeverityInfo, Category: CategoryInstall, Run: checkServerReplicasUnset,
+			Needs: []snapshot.Source{snapshot.InstallWorkloads}},
 		{ID: "controller-undersized", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkControllerUndersized,
 			Needs: []snapshot.Source{snapshot.InstallWorkloads}, Uses: []snapshot.Source{snapshot.AllApplications, snapshot.InstallConfig}},
 		{ID: "shard-imbalance", Severity: report.SeverityWarning, Category: CategoryInstall, Run: checkShardImbalance,
