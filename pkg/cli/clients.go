@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -151,6 +153,32 @@ func (o *RootOptions) appNamespace(a argoCD) string {
 		return ns
 	}
 	return a.Namespace
+}
+
+// locateApp finds where an app named without -n lives, for `diagnose app`
+// and `fix app`: in the Argo CD namespace when it is there, else in the
+// one namespace that holds an app of that name (and when that namespace
+// holds an Argo CD of its own, the app is judged against that one, not
+// against the first controller found). Several namespaces are ambiguous:
+// bad input that lists them. Nothing changes with -n or
+// --argocd-namespace, or when the app cannot be searched for.
+func (o *RootOptions) locateApp(ctx context.Context, c snapshot.Clients, name string, a argoCD) (string, argoCD, error) {
+	if ns := o.explicitNamespace(); ns != "" {
+		return ns, a, nil
+	}
+	found := snapshot.AppNamespaces(ctx, c, name)
+	if len(found) == 0 || slices.Contains(found, a.Namespace) {
+		return a.Namespace, a, nil
+	}
+	if len(found) > 1 {
+		return "", a, badInput("Applications called %q exist in namespaces %s: say which with -n", name, strings.Join(found, ", "))
+	}
+	if o.ArgoCDNamespace == "" {
+		if holds, err := snapshot.HoldsArgoCD(ctx, c, found[0]); err == nil && holds {
+			a = argoCD{Namespace: found[0]}
+		}
+	}
+	return found[0], a, nil
 }
 
 // validateCompleteRun runs kubectl's three steps in the order every command

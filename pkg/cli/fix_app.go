@@ -74,7 +74,9 @@ func (o *FixAppOptions) Complete(cmd *cobra.Command, args []string) error {
 	if o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	o.Namespace = o.Root.appNamespace(o.ArgoCD)
+	if o.Namespace, o.ArgoCD, err = o.Root.locateApp(cmd.Context(), o.Clients, o.Name, o.ArgoCD); err != nil {
+		return err
+	}
 	if err := o.ArgoCDServer.complete(o.Root); err != nil {
 		return err
 	}

@@ -90,3 +90,20 @@ func (e *NoInstallationError) Error() string {
 	}
 	return fmt.Sprintf("no Argo CD installation in namespace %s (no argocd-cm, no application-controller pod, no AppProject); %s: pass --argocd-namespace", e.Namespace, found)
 }
+
+// AppNamespaces lists the namespaces that hold an Application called
+// name, with one LIST across namespaces (a field selector on the name);
+// nil when the user may not list Applications cluster-wide.
+func AppNamespaces(ctx context.Context, c Clients, name string) []string {
+	list, err := c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{
+		FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, u := range list.Items {
+		out = append(out, u.GetNamespace())
+	}
+	slices.Sort(out)
+	return out
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argofix/kubectl-argofix/test/controlplane"
 )
@@ -121,4 +122,40 @@ func TestArgoCDNamespaceIsChecked(t *testing.T) {
 	wantExit(t, res, 3, "no Argo CD installation in namespace default", "found: ", argoNamespace)
 	res = runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "--argocd-namespace", "default", "fix", "app", "guestbook", "-n", "default", "--dry-run")
 	wantExit(t, res, 3, "no Argo CD installation in namespace default")
+}
+
+// Without -n, an app is found wherever it lives, and judged against the
+// Argo CD of its own namespace; a name in several namespaces asks for -n.
+func TestAppFoundWithoutNamespace(t *testing.T) {
+	needPlugin(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sc := freshScenario(ctx, t, "project-missing", "locate-app")
+	ns := sc.Namespace()
+	apps := dynamicClient(t).Resource(applicationsGVR).Namespace(ns)
+	app, err := apps.Get(ctx, "payments-api", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.SetName("payments-api-located")
+	app.SetResourceVersion("")
+	app.SetUID("")
+	if _, err := apps.Create(ctx, app, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res := runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "diagnose", "app", "payments-api-located", "-o", "json")
+	wantExit(t, res, 1)
+	wantStdout(t, res, `"id": "project-missing"`, `"namespace": "`+ns+`"`)
+	if !strings.Contains(res.stdout, `"instances": [`) || !strings.Contains(res.stdout, `"namespace": "`+ns+`"`+"\n    }\n  ]") {
+		t.Errorf("the report is not judged against the app's own Argo CD (%s):\n%s", ns, res)
+	}
+
+	// The same name in a second namespace: which one is meant?
+	other := freshScenario(ctx, t, "project-missing", "locate-app-again").Namespace()
+	app.SetNamespace(other)
+	if _, err := dynamicClient(t).Resource(applicationsGVR).Namespace(other).Create(ctx, app, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res = runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "diagnose", "app", "payments-api-located")
+	wantExit(t, res, 2, `Applications called "payments-api-located" exist in namespaces `+ns+", "+other+": say which with -n")
 }

@@ -265,6 +265,7 @@ func TestFixRemoveFinalizersNeedsForce(t *testing.T) {
 	defer cancel()
 	sc := freshScenario(ctx, t, "app-deletion-stuck-held", "fix-force")
 	ns := sc.Namespace()
+	settleHeldDeployment(ctx, t, ns+"-web")
 	res := runPlugin(t, fixArgs(ns, "fix", "app", "web", "-n", ns, "--stuck-after=0s", "--only", "remove-finalizers", "--yes", "--journal-dir", t.TempDir())...)
 	wantExit(t, res, 1)
 	wantStdout(t, res, "Refused without --force: remove-finalizers for Application.argoproj.io "+ns+"/web",
@@ -325,13 +326,7 @@ func TestFinalizersDryRun(t *testing.T) {
 	defer cancel()
 	sc := freshScenario(ctx, t, "app-deletion-stuck-held", "finalizers-dry-run")
 	ns := sc.Namespace()
-	// The garbage collector drops foregroundDeletion on its own first.
-	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
-		return len(getObject(ctx, t, deploymentsGVR, ns+"-web", "web").GetFinalizers()) == 1, nil
-	})
-	if err != nil {
-		t.Fatalf("the Deployment never settled on its one foreign finalizer: %v", err)
-	}
+	settleHeldDeployment(ctx, t, ns+"-web")
 	before := getObject(ctx, t, deploymentsGVR, ns+"-web", "web").GetResourceVersion()
 	res := runPlugin(t, fixArgs(ns, "finalizers", "-n", ns, "--stuck-after=0s", "--dry-run")...)
 	wantExit(t, res, 0)
@@ -383,4 +378,18 @@ func TestRefreshAndInvalidateCache(t *testing.T) {
 
 	res = runPlugin(t, fixArgs(ns, "invalidate-cache", "https://nowhere.example.com", "--yes")...)
 	wantExit(t, res, 2, "no cluster Secret")
+}
+
+// settleHeldDeployment waits until the garbage collector has dropped the
+// held Deployment's foregroundDeletion, leaving only the foreign finalizer:
+// the stuck state. A fix planned before that would rightly conflict with
+// the garbage collector's own write.
+func settleHeldDeployment(ctx context.Context, t *testing.T, ns string) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		return len(getObject(ctx, t, deploymentsGVR, ns, "web").GetFinalizers()) == 1, nil
+	})
+	if err != nil {
+		t.Fatalf("the Deployment never settled on its one foreign finalizer: %v", err)
+	}
 }
