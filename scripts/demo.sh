@@ -23,6 +23,9 @@ start() {
   mkdir -p "$dir"
   cd "$root"
   go build -o "$bin/democluster" ./test/cmd/democluster
+  # kubectl completes `kubectl argofix <TAB>` through this helper, found on
+  # PATH beside the plugin: the PATH line printed below covers both.
+  install -m 0755 scripts/kubectl_complete-argofix "$bin/kubectl_complete-argofix"
   # The control plane outlives this script, in its own session so that a
   # Ctrl-C here does not stop it; its log stays in $dir.
   setsid "$bin/democluster" --dir "$dir" </dev/null >"$dir/democluster.log" 2>&1 &
