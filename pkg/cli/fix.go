@@ -72,6 +72,9 @@ func (f *ChangeFlags) validate() error {
 	if f.StuckAfter < 0 {
 		return badInput("--stuck-after must not be negative")
 	}
+	if f.Wait < 0 {
+		return badInput("--wait must not be negative")
+	}
 	return nil
 }
 

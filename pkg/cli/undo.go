@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -49,6 +52,9 @@ func (o *UndoOptions) Complete(cmd *cobra.Command, args []string) error {
 		return badInput("%w", err)
 	}
 	o.Journal = j
+	if ctx := o.Root.kubeContext(); j.Context != "" && j.Context != ctx {
+		return badInput("journal %s was written in kubeconfig context %q, not %q: switch with --context %s", args[0], j.Context, ctx, j.Context)
+	}
 	if o.Clients.Dynamic == nil {
 		o.Clients, err = o.Root.clients()
 	}
@@ -57,6 +63,16 @@ func (o *UndoOptions) Complete(cmd *cobra.Command, args []string) error {
 
 // Run reverts what can be reverted.
 func (o *UndoOptions) Run(ctx context.Context) error {
-	plan := fixes.UndoPlan(o.Journal, o.Root.Streams.Out)
-	return o.Root.applyPlan(ctx, o.Root.applier(o.Clients, &o.ChangeFlags), plan, nil)
+	var listed strings.Builder
+	plan := fixes.UndoPlan(o.Journal, io.MultiWriter(o.Root.Streams.Out, &listed))
+	if len(plan.Steps) == 0 {
+		fmt.Fprintln(o.Root.Streams.Out, "Nothing to undo.")
+	} else if err := o.Root.applyPlan(ctx, o.Root.applier(o.Clients, &o.ChangeFlags), plan, nil); err != nil {
+		return err
+	}
+	if listed.Len() > 0 {
+		// Something could not be restored: that is not "done".
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
 }

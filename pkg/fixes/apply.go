@@ -188,13 +188,12 @@ func (a *Applier) serverDryRun(ctx context.Context, plan Plan, res Result) (Resu
 }
 
 // applyJournaled reads the prior state of every object, writes the journal,
-// then applies step by step, saving the journal after each action. A
-// conflict stops its own step; the other steps go on.
+// then applies step by step, saving the journal after each action (before
+// waiting on a rollout). A conflict stops its own step; the other steps go
+// on. If the journal cannot be saved once writes began, the run stops and
+// still says what was done and where the journal is.
 func (a *Applier) applyJournaled(ctx context.Context, plan Plan, res Result) (Result, error) {
-	journal, err := newJournal(a.JournalDir, a.KubeContext, a.Now())
-	if err != nil {
-		return res, err
-	}
+	var entries []JournalEntry
 	for n, s := range plan.Steps {
 		for _, act := range s.Fix.Actions {
 			before, err := get(ctx, a.Dynamic, act)
@@ -202,17 +201,22 @@ func (a *Applier) applyJournaled(ctx context.Context, plan Plan, res Result) (Re
 				return res, err
 			}
 			step := fmt.Sprintf("%d. %s %s", n+1, s.Fix.ID, s.answers())
-			journal.Entries = append(journal.Entries, JournalEntry{Step: step, Action: act, Before: raw(before), Status: Pending})
+			entries = append(entries, JournalEntry{Step: step, Action: act, Before: raw(before), Status: Pending})
 		}
 	}
+	journal, err := newJournal(a.JournalDir, a.KubeContext, a.Now())
+	if err != nil {
+		return res, err
+	}
+	journal.Entries = entries
 	if err := journal.save(); err != nil {
 		return res, err
 	}
 	res.Journal = journal.Path()
 	halted := ""
 	for i := 0; i < len(journal.Entries); {
-		i, halted = a.applyStep(ctx, journal, i, &res, halted)
-		if err := journal.save(); err != nil {
+		if i, halted, err = a.applyStep(ctx, journal, i, &res, halted); err != nil {
+			a.summarize(res)
 			return res, err
 		}
 	}
@@ -223,7 +227,7 @@ func (a *Applier) applyJournaled(ctx context.Context, plan Plan, res Result) (Re
 // applyStep applies the entries of one step from index i, and returns the
 // index of the next step's first entry. A conflict stops its own step; a
 // rollout that does not finish (halted) stops the rest of the plan.
-func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *Result, halted string) (int, string) {
+func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *Result, halted string) (int, string, error) {
 	step := journal.Entries[i].Step
 	stopped := halted
 	for ; i < len(journal.Entries) && journal.Entries[i].Step == step; i++ {
@@ -248,6 +252,9 @@ func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *R
 		e.Undo, e.NotRestorable = inverse(e.Action, decode(e.Before), decode(e.After))
 		fmt.Fprintf(a.Out, "Applied: the %s of %s\n", e.Action.Verb, e.Action.Ref())
 		res.count(Applied)
+		if err := journal.save(); err != nil {
+			return i + 1, halted, fmt.Errorf("%s was applied but the journal could not be saved: %w", e.Action.Ref(), err)
+		}
 		if a.WaitRollout > 0 && isRolloutRestart(e.Action) {
 			if err := a.waitRollout(ctx, e.Action); err != nil {
 				e.Message = err.Error()
@@ -258,7 +265,7 @@ func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *R
 			}
 		}
 	}
-	return i, halted
+	return i, halted, journal.save()
 }
 
 func (a *Applier) summarize(res Result) {

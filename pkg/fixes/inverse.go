@@ -2,6 +2,8 @@ package fixes
 
 import (
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/argofix/kubectl-argofix/pkg/report"
@@ -78,7 +80,7 @@ func revertPatch(a report.Action, before, after map[string]any) (*report.Action,
 	}
 	_, deleting := report.PointerValue(before, "/metadata/deletionTimestamp")
 	var ops []map[string]any
-	for _, p := range paths {
+	for _, p := range revertedPaths(paths) {
 		switch {
 		case strings.HasPrefix(p, "/status"):
 			return nil, "it changed status, which the controller has acted on since"
@@ -89,6 +91,11 @@ func revertPatch(a report.Action, before, after map[string]any) (*report.Action,
 		old, existed := report.PointerValue(before, p)
 		if present {
 			ops = append(ops, map[string]any{"op": "test", "path": p, "value": now})
+		} else if existed {
+			// Putting back what the fix removed: an absent path cannot be
+			// tested, so bind the undo to the object as the fix left it.
+			rv, _ := report.PointerValue(after, "/metadata/resourceVersion")
+			ops = append(ops, map[string]any{"op": "test", "path": "/metadata/resourceVersion", "value": rv})
 		}
 		switch {
 		case existed && present:
@@ -99,10 +106,36 @@ func revertPatch(a report.Action, before, after map[string]any) (*report.Action,
 			ops = append(ops, map[string]any{"op": "remove", "path": p})
 		}
 	}
+	if len(ops) == 0 {
+		return nil, "its patch changed nothing argofix can put back"
+	}
 	undo := a
 	undo.PatchType = report.PatchJSON
 	undo.Body = report.JSONBody(ops)
 	return &undo, ""
+}
+
+// revertedPaths are the paths an undo restores: an element of a list
+// (appended with "/-", or by index) is restored by restoring the whole
+// list, whose before and after are known; each path once.
+func revertedPaths(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if i := strings.LastIndex(p, "/"); i > 0 {
+			if last := p[i+1:]; last == "-" || isIndex(last) {
+				p = p[:i]
+			}
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func isIndex(token string) bool {
+	_, err := strconv.Atoi(token)
+	return err == nil
 }
 
 // patchedPaths are the JSON pointers a patch writes to: the paths of a

@@ -107,11 +107,13 @@ func classify(a report.Action, err error) (Outcome, string) {
 		return Conflict, fmt.Sprintf("%s changed since it was diagnosed (%v); the other writer's change is kept: diagnose again", a.Ref(), err)
 	case apierrors.IsAlreadyExists(err):
 		return Conflict, fmt.Sprintf("%s was created meanwhile by someone else; it is kept as it is: diagnose again", a.Ref())
-	case code == http.StatusUnprocessableEntity && a.PatchType == report.PatchJSON:
+	case code == http.StatusUnprocessableEntity && a.PatchType == report.PatchJSON && !hasCauses(status):
 		// Our JSON patches are well-formed: the server cannot apply one
 		// only when a test op failed or a path is gone, that is when the
 		// value diagnosed is not there any more.
 		return Conflict, fmt.Sprintf("%s changed since it was diagnosed (the patch's test of the value as diagnosed failed: %v); the other writer's change is kept: diagnose again", a.Ref(), err)
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return Refused, fmt.Sprintf("the %s of %s was interrupted and may not have reached the API server (%v)", a.Verb, a.Ref(), err)
 	case apierrors.IsNotFound(err) && (a.Verb == report.VerbDelete || strings.Contains(string(a.Body), "/metadata/finalizers")):
 		// Deleting it, or letting its deletion finish, was the point.
 		return Resolved, fmt.Sprintf("%s is already gone", a.Ref())
@@ -119,4 +121,11 @@ func classify(a report.Action, err error) (Outcome, string) {
 		return Conflict, fmt.Sprintf("%s no longer exists", a.Ref())
 	}
 	return Failed, fmt.Sprintf("the API server refused the %s of %s: %v", a.Verb, a.Ref(), err)
+}
+
+// hasCauses tells a validation rejection (422 with field causes) from a
+// JSON patch that could not be applied (422 without them).
+func hasCauses(status apierrors.APIStatus) bool {
+	d := status.Status().Details
+	return d != nil && len(d.Causes) > 0
 }

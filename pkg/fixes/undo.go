@@ -14,6 +14,10 @@ func UndoPlan(j *Journal, out io.Writer) Plan {
 	var plan Plan
 	for i := len(j.Entries) - 1; i >= 0; i-- {
 		e := j.Entries[i]
+		if e.Status == Pending {
+			fmt.Fprintf(out, "Cannot restore: the %s of %s may or may not have been applied (the run stopped before recording it); check the object by hand against the journal's prior state\n", e.Action.Verb, e.Action.Ref())
+			continue
+		}
 		if e.Status != Applied {
 			continue
 		}

@@ -314,8 +314,9 @@ func TestFixNamespace(t *testing.T) {
 	waitGone(ctx, t, namespacesGVR, "", stuck, 30*time.Second)
 
 	res = runPlugin(t, fixArgs(sc.Namespace(), "undo", journalIn(t, dir), "--yes", "--journal-dir", t.TempDir())...)
-	wantExit(t, res, 0)
+	wantExit(t, res, 1) // nothing could be restored: not "done"
 	wantStdout(t, res, "Cannot restore: the patch of Namespace/"+stuck+": finalizers cannot be re-added to an object that is being deleted")
+	wantStdout(t, res, "Nothing to undo.")
 }
 
 // finalizers lists what holds an app's deletion and, as a dry run, the
