@@ -238,6 +238,15 @@ func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *R
 			res.count(Refused)
 			continue
 		}
+		if sentBefore(journal.Entries[:i], e.Action) {
+			// Two fixes asked for the same request (a restart of the same
+			// workload): it was sent once; a second time would only trip
+			// its own precondition.
+			e.Status, e.Message = Resolved, "the same request was already sent in this run"
+			fmt.Fprintf(a.Out, "Already sent in this run: the %s of %s\n", e.Action.Verb, e.Action.Ref())
+			res.count(Resolved)
+			continue
+		}
 		after, err := send(ctx, a.Dynamic, e.Action, false)
 		if err != nil {
 			e.Status, e.Message = classify(e.Action, err)
@@ -364,4 +373,15 @@ func (a *Applier) commandName() string {
 		return "kubectl argofix"
 	}
 	return a.DisplayName
+}
+
+// sentBefore tells whether an identical request was applied earlier in
+// the run.
+func sentBefore(earlier []JournalEntry, act report.Action) bool {
+	for _, e := range earlier {
+		if e.Status == Applied && e.Action.Kubectl() == act.Kubectl() {
+			return true
+		}
+	}
+	return false
 }

@@ -96,3 +96,14 @@ func TestPlanDescribeShowsForceAndRequests(t *testing.T) {
 		t.Errorf("Describe:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestSentBefore(t *testing.T) {
+	a, b := patchOn("web"), patchOn("api")
+	earlier := []JournalEntry{{Action: a, Status: Applied}, {Action: b, Status: Conflict}}
+	if !sentBefore(earlier, patchOn("web")) {
+		t.Error("an identical request applied earlier is not recognised")
+	}
+	if sentBefore(earlier, patchOn("api")) {
+		t.Error("a request that conflicted earlier counts as sent")
+	}
+}
