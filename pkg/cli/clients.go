@@ -155,6 +155,21 @@ func (o *RootOptions) appNamespace(a argoCD) string {
 	return a.Namespace
 }
 
+// completeApp is what `diagnose app` and `fix app` resolve before they
+// run: the clients, the app's namespace, and the Argo CD it is judged
+// against, which must hold one.
+func (o *RootOptions) completeApp(ctx context.Context, c *snapshot.Clients, name string) (string, argoCD, error) {
+	a, err := o.completeClients(ctx, c)
+	if err != nil {
+		return "", a, err
+	}
+	ns, a, err := o.locateApp(ctx, *c, name, a)
+	if err != nil {
+		return "", a, err
+	}
+	return ns, a, o.checkArgoCD(ctx, *c, a)
+}
+
 // locateApp finds where an app named without -n lives, for `diagnose app`
 // and `fix app`: in the Argo CD namespace when it is there, else in the
 // one namespace that holds an app of that name (and when that namespace

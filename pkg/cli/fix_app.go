@@ -71,16 +71,10 @@ diagnosed, re-checked just before it is sent, and journaled for undo.`,
 func (o *FixAppOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.Name = args[0]
 	var err error
-	if o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
+	if o.Namespace, o.ArgoCD, err = o.Root.completeApp(cmd.Context(), &o.Clients, o.Name); err != nil {
 		return err
 	}
-	if o.Namespace, o.ArgoCD, err = o.Root.locateApp(cmd.Context(), o.Clients, o.Name, o.ArgoCD); err != nil {
-		return err
-	}
-	if err := o.ArgoCDServer.complete(o.Root); err != nil {
-		return err
-	}
-	return o.Root.checkArgoCD(cmd.Context(), o.Clients, o.ArgoCD)
+	return o.ArgoCDServer.complete(o.Root)
 }
 
 // Validate checks the flags.

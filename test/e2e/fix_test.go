@@ -235,25 +235,6 @@ func TestFixPermissions(t *testing.T) {
 	}
 }
 
-func grant(ctx context.Context, t *testing.T, ns, name string, rules []rbacv1.PolicyRule) {
-	t.Helper()
-	kube, err := suite.cp.Clientset()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := kube.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Rules: rules}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	binding := &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name},
-		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: controlplane.UserReader}},
-	}
-	if _, err := kube.RbacV1().RoleBindings(ns).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Guard 6: stripping an app's finalizer while its resources exist orphans
 // them: refused without --force, naming them. The held Deployment's own
 // finalizer is removed, and the app's deletion then finishes by itself

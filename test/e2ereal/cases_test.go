@@ -177,6 +177,24 @@ func TestRealDeletionForeignFinalizer(t *testing.T) {
 func TestRealDeletionProjectGone(t *testing.T) {
 	t.Parallel()
 	const name = "real-deletion-project-gone"
+	deletionWithProjectGone(t, name, func() {
+		observeUntil(t, name, "sync status Unknown with the project gone", syncStatusIs("Unknown"), 25*time.Second)
+	})
+	logEvents(t, argocdNS, name)
+
+	rep, code := diagnose(t, "diagnose", "app", name, "-n", argocdNS, "--stuck-after", "0s")
+	f := requireFinding(t, rep, "app-deletion-stuck", name)
+	requireMentions(t, f, "app-deletion-stuck", name)
+	requireFinding(t, rep, "project-missing", name)
+	requireExit(t, code, 1, "app-deletion-stuck")
+}
+
+// deletionWithProjectGone syncs app name (fixture repo of that name) in
+// its own project, deletes the project, then the app, and waits until the
+// controller says it cannot delete it (DeletionError). between runs after
+// the project is gone and before the app is deleted.
+func deletionWithProjectGone(t *testing.T, name string, between func()) {
+	t.Helper()
 	repo := fixtureRepo(t, name)
 	createProject(t, name, false)
 	createApp(t, realargocd.AppSpec{
@@ -188,20 +206,13 @@ func TestRealDeletionProjectGone(t *testing.T) {
 	waitApp(t, env.apps, name, "condition InvalidSpecError after project deletion", func(app *unstructured.Unstructured) bool {
 		return realargocd.HasCondition(app, "InvalidSpecError")
 	}, waitStatus)
-	observeUntil(t, name, "sync status Unknown with the project gone", syncStatusIs("Unknown"), 25*time.Second)
+	between()
 	if err := env.apps.DeleteNoWait(t.Context(), name); err != nil {
 		t.Fatal(err)
 	}
 	waitApp(t, env.apps, name, "condition DeletionError", func(app *unstructured.Unstructured) bool {
 		return realargocd.HasCondition(app, "DeletionError")
 	}, waitStatus)
-	logEvents(t, argocdNS, name)
-
-	rep, code := diagnose(t, "diagnose", "app", name, "-n", argocdNS, "--stuck-after", "0s")
-	f := requireFinding(t, rep, "app-deletion-stuck", name)
-	requireMentions(t, f, "app-deletion-stuck", name)
-	requireFinding(t, rep, "project-missing", name)
-	requireExit(t, code, 1, "app-deletion-stuck")
 }
 
 // An Application with the resources finalizer lives in a namespace the

@@ -10,10 +10,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-
-	"github.com/argofix/kubectl-argofix/test/realargocd"
 )
 
 // Guard 6, least damage, against the real controller: an app whose
@@ -24,23 +21,7 @@ import (
 func TestRealFixCreateProjectFinishesDeletion(t *testing.T) {
 	t.Parallel()
 	const name = "real-fix-create-project"
-	repo := fixtureRepo(t, name)
-	createProject(t, name, false)
-	createApp(t, realargocd.AppSpec{
-		Name: name, Project: name, RepoURL: repo.URL, DestNamespace: name,
-		Finalizer: true, SyncOptions: []string{"CreateNamespace=true"},
-	})
-	syncAndWait(t, name)
-	deleteProject(t, name)
-	waitApp(t, env.apps, name, "condition InvalidSpecError after project deletion", func(app *unstructured.Unstructured) bool {
-		return realargocd.HasCondition(app, "InvalidSpecError")
-	}, waitStatus)
-	if err := env.apps.DeleteNoWait(t.Context(), name); err != nil {
-		t.Fatal(err)
-	}
-	waitApp(t, env.apps, name, "condition DeletionError", func(app *unstructured.Unstructured) bool {
-		return realargocd.HasCondition(app, "DeletionError")
-	}, waitStatus)
+	deletionWithProjectGone(t, name, func() {})
 
 	out, code := runFix(t, "fix", "app", name, "-n", argocdNS, "--stuck-after", "0s", "--only", "create-project", "--yes", "--journal-dir", t.TempDir())
 	if code != 0 || !strings.Contains(out, "Applied: the create of AppProject.argoproj.io "+argocdNS+"/"+name) {
