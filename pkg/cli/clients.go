@@ -85,6 +85,12 @@ type argoCD struct {
 	// so that an empty namespace is not taken for an installation without
 	// projects.
 	Guessed bool
+	// Chosen: the user named it (--argocd-namespace, or the namespace of
+	// argocd's own context), so no other installation is looked for.
+	Chosen bool
+	// Installations are the namespaces of every installation found, when
+	// they were looked for.
+	Installations []string
 }
 
 // argoCDNamespace returns --argocd-namespace, or (run as `argocd argofix`)
@@ -92,11 +98,11 @@ type argoCD struct {
 // application-controller runs, or "argocd" as a guess.
 func (o *RootOptions) argoCDNamespace(ctx context.Context, c snapshot.Clients) (argoCD, error) {
 	if o.ArgoCDNamespace != "" {
-		return argoCD{Namespace: o.ArgoCDNamespace}, nil
+		return argoCD{Namespace: o.ArgoCDNamespace, Chosen: true}, nil
 	}
 	if o.asArgoCDPlugin() {
 		if ns, ok := o.argoCDPluginNamespace(ctx, c); ok {
-			return argoCD{Namespace: ns}, nil
+			return argoCD{Namespace: ns, Chosen: true}, nil
 		}
 	}
 	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector, Limit: 1})
@@ -131,7 +137,8 @@ func (o *RootOptions) checkArgoCD(ctx context.Context, c snapshot.Clients, a arg
 
 // collectOptions are what every diagnose command passes to the collector.
 func (a argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot.CollectOptions {
-	return snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Now: now, StuckAfter: stuckAfter}
+	return snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Installations: a.Installations,
+		Now: now, StuckAfter: stuckAfter}
 }
 
 // completeClients fills in clients unless a test injected them, and
@@ -163,37 +170,67 @@ func (o *RootOptions) completeApp(ctx context.Context, c *snapshot.Clients, name
 	if err != nil {
 		return "", a, err
 	}
-	ns, a, err := o.locateApp(ctx, *c, name, a)
+	ns, err := o.locateApp(ctx, *c, name, a)
 	if err != nil {
 		return "", a, err
 	}
+	a = o.watching(ctx, *c, ns, a)
 	return ns, a, o.checkArgoCD(ctx, *c, a)
 }
 
 // locateApp finds where an app named without -n lives, for `diagnose app`
 // and `fix app`: in the Argo CD namespace when it is there, else in the
-// one namespace that holds an app of that name (and when that namespace
-// holds an Argo CD of its own, the app is judged against that one, not
-// against the first controller found). Several namespaces are ambiguous:
-// bad input that lists them. Nothing changes with -n or
-// --argocd-namespace, or when the app cannot be searched for.
-func (o *RootOptions) locateApp(ctx context.Context, c snapshot.Clients, name string, a argoCD) (string, argoCD, error) {
+// one namespace that holds an app of that name. Several namespaces are
+// ambiguous: bad input that lists them. -n is taken as given, and an app
+// that cannot be searched for is looked up in the Argo CD namespace.
+func (o *RootOptions) locateApp(ctx context.Context, c snapshot.Clients, name string, a argoCD) (string, error) {
 	if ns := o.explicitNamespace(); ns != "" {
-		return ns, a, nil
+		return ns, nil
 	}
 	found := snapshot.AppNamespaces(ctx, c, name)
 	if len(found) == 0 || slices.Contains(found, a.Namespace) {
-		return a.Namespace, a, nil
+		return a.Namespace, nil
 	}
 	if len(found) > 1 {
-		return "", a, badInput("Applications called %q exist in namespaces %s: say which with -n", name, strings.Join(found, ", "))
+		return "", badInput("Applications called %q exist in namespaces %s: say which with -n", name, strings.Join(found, ", "))
 	}
-	if o.ArgoCDNamespace == "" {
-		if holds, err := snapshot.HoldsArgoCD(ctx, c, found[0]); err == nil && holds {
-			a = argoCD{Namespace: found[0]}
-		}
+	return found[0], nil
+}
+
+// watching returns the installation whose controller watches
+// Applications in namespace ns, which apps there are judged against (and
+// a fix writes to): a itself when the user chose it or ns is its own
+// namespace, else the installation found in ns or whose
+// application.namespaces matches ns. When none does, a stays, and the
+// diagnosis reports the app unwatched, naming every installation found.
+func (o *RootOptions) watching(ctx context.Context, c snapshot.Clients, ns string, a argoCD) argoCD {
+	if a.Chosen || ns == a.Namespace {
+		return a
 	}
-	return found[0], a, nil
+	a.Installations = snapshot.FindInstallations(ctx, c)
+	if watcher, ok := snapshot.InstallationWatching(ctx, c, ns, a.Installations); ok && watcher != a.Namespace {
+		return argoCD{Namespace: watcher, Installations: a.Installations}
+	}
+	return a
+}
+
+// everyInstallation returns a with every installation of the cluster,
+// for a diagnosis of every namespace, which judges each app against the
+// one that watches it. A guessed namespace gives way to the first
+// installation found.
+func (o *RootOptions) everyInstallation(ctx context.Context, c snapshot.Clients, a argoCD) argoCD {
+	if a.Chosen {
+		return a
+	}
+	found := snapshot.FindInstallations(ctx, c)
+	if len(found) == 0 {
+		return a
+	}
+	if !slices.Contains(found, a.Namespace) {
+		a = argoCD{Namespace: found[0]}
+	}
+	a.Installations = found
+	return a
 }
 
 // validateCompleteRun runs kubectl's three steps in the order every command

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +75,7 @@ func TestArgoCDNamespace(t *testing.T) {
 		wantCode    int // for an error
 	}{
 		{name: "flag wins without a lookup", flag: "gitops", pods: []runtime.Object{testControllerPod("argocd")},
-			want: argoCD{Namespace: "gitops"}, wantAppNS: "gitops"},
+			want: argoCD{Namespace: "gitops", Chosen: true}, wantAppNS: "gitops"},
 		{name: "controller found", pods: []runtime.Object{testControllerPod("gitops-system"), otherPod},
 			want: argoCD{Namespace: "gitops-system"}, wantAppNS: "gitops-system", wantLookups: 1},
 		{name: "-n for apps, controller for the installation", ns: "team-a", pods: []runtime.Object{testControllerPod("gitops-system")},
@@ -107,7 +108,7 @@ func TestArgoCDNamespace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("installation %+v, want %+v", got, tt.want)
 			}
 			if ns := root.appNamespace(got); ns != tt.wantAppNS {

@@ -98,7 +98,9 @@ func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot,
 	}
 	f.applyIgnore(snap)
 	r := withFixCommands(report.NewReport(diagnose.Run(snap, f.checks())), root.displayName())
-	r.Instances = []report.Instance{{Namespace: snap.ArgoCDNamespace, Guessed: snap.ArgoCDNamespaceGuessed}}
+	for _, view := range snap.Views() {
+		r.Instances = append(r.Instances, report.Instance{Namespace: view.ArgoCDNamespace, Guessed: view.ArgoCDNamespaceGuessed})
+	}
 	useColor, err := root.UseColor()
 	if err != nil {
 		return err

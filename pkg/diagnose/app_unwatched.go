@@ -42,6 +42,10 @@ func appUnwatchedFinding(s *snapshot.Snapshot, app *argocd.Application) report.F
 	f.Evidence = append(f.Evidence,
 		fmt.Sprintf("the Argo CD in namespace %s watches its own namespace and application.namespaces in argocd-cmd-params-cm: %s; none matches %s",
 			s.ArgoCDNamespace, patterns, app.Namespace))
+	if others := otherInstallations(s); len(others) > 0 {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("the other Argo CD installations of the cluster (%s) do not watch %s either",
+			strings.Join(others, ", "), app.Namespace))
+	}
 	if app.Status.ReconciledAt == nil {
 		f.Evidence = append(f.Evidence, "status.reconciledAt is not set: no controller has ever reconciled the app")
 	}
@@ -49,4 +53,16 @@ func appUnwatchedFinding(s *snapshot.Snapshot, app *argocd.Application) report.F
 		"to have it watched: add %s to application.namespaces in %s/argocd-cmd-params-cm and restart the application-controller and argocd-server (they read it at start), and list it in the AppProject's spec.sourceNamespaces",
 		app.Namespace, s.ArgoCDNamespace))
 	return f
+}
+
+// otherInstallations are the installations found besides the one the app
+// was judged against.
+func otherInstallations(s *snapshot.Snapshot) []string {
+	var others []string
+	for _, ns := range s.Installations {
+		if ns != s.ArgoCDNamespace {
+			others = append(others, ns)
+		}
+	}
+	return others
 }

@@ -128,8 +128,28 @@ func Checks() []Check {
 
 // Run runs the checks over the Snapshot, skipping those whose needed
 // sources were not read, and reports the Snapshot's read problems with the
-// checks each one skipped or limited.
+// checks each one skipped or limited. With several Argo CD installations
+// it runs them once per installation's view (Snapshot.Views), so that each
+// app is judged against the projects and settings of the one watching it.
 func Run(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incomplete []report.ReadProblem) {
+	reported := map[findingKey]bool{}
+	for _, view := range s.Views() {
+		viewFindings, viewIncomplete := runView(view, checks)
+		for _, f := range viewFindings {
+			if !reported[keyOf(f)] {
+				findings = append(findings, f)
+			}
+		}
+		for _, f := range viewFindings {
+			reported[keyOf(f)] = true
+		}
+		incomplete = append(incomplete, viewIncomplete...)
+	}
+	return findings, incomplete
+}
+
+// runView runs the checks over one installation's view.
+func runView(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incomplete []report.ReadProblem) {
 	for _, c := range checks {
 		if c.runnable(s) {
 			findings = append(findings, c.Run(s)...)
@@ -141,6 +161,16 @@ func Run(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incom
 	}
 	return findings, incomplete
 }
+
+// findingKey identifies a finding across views: the checks of objects
+// every view shares (namespaces, CRDs, shared resources) run in each
+// installation's view, and report once, as the first view found them.
+type findingKey struct {
+	id     string
+	object report.ObjectRef
+}
+
+func keyOf(f report.Finding) findingKey { return findingKey{id: f.ID, object: f.Object} }
 
 // runnable tells whether every source the check needs was read.
 func (c Check) runnable(s *snapshot.Snapshot) bool {

@@ -263,8 +263,11 @@ func instancesNote(instances []Instance) string {
 		}
 		names = append(names, name)
 	}
-	if len(names) == 0 {
+	switch len(names) {
+	case 0:
 		return ""
+	case 1:
+		return "; Argo CD in namespace " + names[0]
 	}
-	return "; Argo CD in namespace " + strings.Join(names, ", ")
+	return "; Argo CD in namespaces " + strings.Join(names, ", ") + " (each app judged by the one watching its namespace)"
 }

@@ -46,12 +46,16 @@ type CollectOptions struct {
 	ArgoCDNamespaceGuessed bool
 	Now                    time.Time
 	StuckAfter             time.Duration
+	// Installations are the namespaces of every Argo CD installation
+	// found. A diagnosis of every namespace judges each app against the
+	// one that watches it; ArgoCDNamespace is the first.
+	Installations []string
 }
 
 // newSnapshot starts a Snapshot with what the options say.
 func (o CollectOptions) newSnapshot() *Snapshot {
 	return &Snapshot{Now: o.Now, StuckAfter: o.StuckAfter, ArgoCDNamespace: o.ArgoCDNamespace,
-		ArgoCDNamespaceGuessed: o.ArgoCDNamespaceGuessed, Read: map[Source]bool{}}
+		ArgoCDNamespaceGuessed: o.ArgoCDNamespaceGuessed, Installations: o.Installations, Read: map[Source]bool{}}
 }
 
 // listPageSize bounds each LIST response; big installations page through.

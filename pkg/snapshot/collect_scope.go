@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -76,7 +77,13 @@ func CollectApps(ctx context.Context, c Clients, sel AppSelector, opts CollectOp
 			return nil, err
 		}
 	}
-	if err := collectAround(ctx, c, s, sel.AllNamespaces || sel.WholeCluster, rec); err != nil {
+	everyNamespace := sel.AllNamespaces || sel.WholeCluster
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return collectAround(gctx, c, s, everyNamespace, rec) })
+	if everyNamespace {
+		g.Go(func() error { return collectOtherInstallations(gctx, c, s, sel.WholeCluster) })
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -107,3 +107,27 @@ func AppNamespaces(ctx context.Context, c Clients, name string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// InstallationWatching returns, among the installations found, the one
+// whose controller watches Applications in namespace ns
+// (argocd.WatchingInstallation), reading the argocd-cmd-params-cm of each
+// unless one lives in ns. An unreadable one counts as watching only its
+// own namespace. false when none watches ns.
+func InstallationWatching(ctx context.Context, c Clients, ns string, installations []string) (string, bool) {
+	if slices.Contains(installations, ns) {
+		return ns, true
+	}
+	candidates := make([]argocd.Installation, 0, len(installations))
+	for _, in := range installations {
+		var settings argocd.Settings
+		if params, err := c.Kube.CoreV1().ConfigMaps(in).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{}); err == nil {
+			settings.ReadCmdParams(params)
+		}
+		candidates = append(candidates, argocd.Installation{Namespace: in, Settings: settings})
+	}
+	i, ok := argocd.WatchingInstallation(ns, candidates)
+	if !ok {
+		return "", false
+	}
+	return candidates[i].Namespace, true
+}

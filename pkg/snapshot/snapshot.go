@@ -28,6 +28,14 @@ type Snapshot struct {
 	Settings        argocd.Settings
 	// ArgoCDNamespaceGuessed: ArgoCDNamespace is only the default.
 	ArgoCDNamespaceGuessed bool
+	// Installations are the namespaces of every Argo CD installation
+	// found in the cluster, when the diagnosis was told them (several
+	// installations, no --argocd-namespace).
+	Installations []string
+	// OtherInstallations are the other installations a diagnosis of every
+	// namespace judges apps against, each a Snapshot that holds only its
+	// own sources (installationSources); Views splits the apps among them.
+	OtherInstallations []*Snapshot
 	// Named: the user named the object diagnosed (diagnose app X,
 	// diagnose namespace Y), who wants its state explained even when it is
 	// not yet past StuckAfter.

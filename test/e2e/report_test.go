@@ -16,6 +16,28 @@ type report struct {
 	Kind       string          `json:"kind"`
 	Findings   []finding       `json:"findings"`
 	Summary    *map[string]int `json:"summary"`
+	Instances  []struct {
+		Namespace string `json:"namespace"`
+	} `json:"instances"`
+}
+
+// instanceNamespaces are the Argo CD namespaces the report judged by.
+func (r *report) instanceNamespaces() []string {
+	var out []string
+	for _, in := range r.Instances {
+		out = append(out, in.Namespace)
+	}
+	return out
+}
+
+// finding returns the finding id reports on namespace/name, if any.
+func (r *report) finding(id, namespace, name string) (finding, bool) {
+	for _, f := range r.Findings {
+		if f.ID == id && f.Object != nil && f.Object.Namespace == namespace && f.Object.Name == name {
+			return f, true
+		}
+	}
+	return finding{}, false
 }
 
 type finding struct {
