@@ -214,6 +214,18 @@ func (o *RootOptions) watching(ctx context.Context, c snapshot.Clients, ns strin
 	return a
 }
 
+// appScope resolves, for a command over the apps of one namespace or,
+// with allNamespaces, of every namespace, the installations they are
+// judged against and the namespace they are listed in.
+func (o *RootOptions) appScope(ctx context.Context, c snapshot.Clients, a argoCD, allNamespaces bool) (argoCD, string) {
+	if allNamespaces {
+		a = o.everyInstallation(ctx, c, a)
+		return a, o.appNamespace(a)
+	}
+	ns := o.appNamespace(a)
+	return o.watching(ctx, c, ns, a), ns
+}
+
 // everyInstallation returns a with every installation of the cluster,
 // for a diagnosis of every namespace, which judges each app against the
 // one that watches it. A guessed namespace gives way to the first

@@ -65,13 +65,7 @@ func (o *DiagnoseAppsOptions) Complete(cmd *cobra.Command) error {
 	if o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	if o.AllNamespaces {
-		o.ArgoCD = o.Root.everyInstallation(cmd.Context(), o.Clients, o.ArgoCD)
-	}
-	o.Namespace = o.Root.appNamespace(o.ArgoCD)
-	if !o.AllNamespaces {
-		o.ArgoCD = o.Root.watching(cmd.Context(), o.Clients, o.Namespace, o.ArgoCD)
-	}
+	o.ArgoCD, o.Namespace = o.Root.appScope(cmd.Context(), o.Clients, o.ArgoCD, o.AllNamespaces)
 	if err := o.ArgoCDServer.complete(o.Root); err != nil {
 		return err
 	}

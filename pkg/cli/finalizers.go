@@ -69,7 +69,7 @@ func (o *FinalizersOptions) Complete(cmd *cobra.Command) error {
 	if o.ArgoCD, err = o.Root.completeClients(cmd.Context(), &o.Clients); err != nil {
 		return err
 	}
-	o.Namespace = o.Root.appNamespace(o.ArgoCD)
+	o.ArgoCD, o.Namespace = o.Root.appScope(cmd.Context(), o.Clients, o.ArgoCD, o.AllNamespaces)
 	return nil
 }
 
