@@ -96,8 +96,13 @@ func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recor
 // collectSettings reads argocd-cm into s.Settings; without it (missing or
 // forbidden) Argo CD's defaults apply.
 func collectSettings(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	cm, err := c.Kube.CoreV1().ConfigMaps(s.ArgoCDNamespace).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
+	return useSettings(s, cm, err, rec)
+}
+
+// useSettings takes the result of reading argocd-cm.
+func useSettings(s *Snapshot, cm *corev1.ConfigMap, err error, rec *recorder) error {
 	ns := s.ArgoCDNamespace
-	cm, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.ConfigMapName, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
 		cm = nil
@@ -117,8 +122,13 @@ func collectSettings(ctx context.Context, c Clients, s *Snapshot, rec *recorder)
 // collectCmdParams adds argocd-cmd-params-cm to s.Settings: the namespaces
 // besides the control namespace whose Applications are reconciled.
 func collectCmdParams(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	params, err := c.Kube.CoreV1().ConfigMaps(s.ArgoCDNamespace).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
+	return useCmdParams(s, params, err, rec)
+}
+
+// useCmdParams takes the result of reading argocd-cmd-params-cm.
+func useCmdParams(s *Snapshot, params *corev1.ConfigMap, err error, rec *recorder) error {
 	ns := s.ArgoCDNamespace
-	params, err := c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
 		rec.failed(ReadProblem{Verb: "get", Resource: "configmaps", Namespace: ns, Error: err.Error(), Source: CmdParams})
@@ -138,8 +148,13 @@ func collectCmdParams(ctx context.Context, c Clients, s *Snapshot, rec *recorder
 // namespace only guessed and no sign of Argo CD in it, the projects count
 // as unread: otherwise every project would look missing.
 func collectProjects(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(s.ArgoCDNamespace), metav1.ListOptions{})
+	return useProjects(s, projects, err, rec)
+}
+
+// useProjects takes the result of listing the AppProjects.
+func useProjects(s *Snapshot, projects []unstructured.Unstructured, err error, rec *recorder) error {
 	ns := s.ArgoCDNamespace
-	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(ns), metav1.ListOptions{})
 	switch {
 	case apierrors.IsForbidden(err):
 		rec.failed(ReadProblem{Verb: "list", Resource: "appprojects.argoproj.io", Namespace: ns, Error: err.Error(), Source: Projects})
@@ -177,8 +192,13 @@ func decodeProject(u *unstructured.Unstructured, rec *recorder) argocd.AppProjec
 // collectClusters reads the cluster Secrets of the control namespace into
 // s.Clusters.
 func collectClusters(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	secrets, err := listClusterSecrets(ctx, c.Kube, s.ArgoCDNamespace)
+	return useClusters(s, secrets, err, rec)
+}
+
+// useClusters takes the result of listing the cluster Secrets.
+func useClusters(s *Snapshot, secrets []corev1.Secret, err error, rec *recorder) error {
 	ns := s.ArgoCDNamespace
-	secrets, err := listClusterSecrets(ctx, c.Kube, ns)
 	switch {
 	case apierrors.IsForbidden(err):
 		rec.failed(ReadProblem{Verb: "list", Resource: "secrets", Namespace: ns, Error: err.Error(), Source: Clusters})

@@ -65,6 +65,11 @@ func listPods(ctx context.Context, c Clients, ns, selector string) ([]corev1.Pod
 // or refresh that never finishes may simply have no controller.
 func collectController(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
 	pods, err := listPods(ctx, c, s.ArgoCDNamespace, argocd.ControllerSelector)
+	return useController(s, pods, err, rec)
+}
+
+// useController takes the result of listing the controller's pods.
+func useController(s *Snapshot, pods []corev1.Pod, err error, rec *recorder) error {
 	if apierrors.IsForbidden(err) {
 		rec.failed(ReadProblem{Verb: "list", Resource: "pods", Namespace: s.ArgoCDNamespace, Error: err.Error(), Source: Controller})
 		return nil
