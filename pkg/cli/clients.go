@@ -89,8 +89,10 @@ type argoCD struct {
 	// argocd's own context), so no other installation is looked for.
 	Chosen bool
 	// Installations are the namespaces of every installation found, when
-	// they were looked for.
-	Installations []string
+	// they were looked for, and InstallationsRefused why some may be
+	// missing (the user may not list them across namespaces).
+	Installations        []string
+	InstallationsRefused error
 }
 
 // argoCDNamespace returns --argocd-namespace, or (run as `argocd argofix`)
@@ -132,13 +134,14 @@ func (o *RootOptions) checkArgoCD(ctx context.Context, c snapshot.Clients, a arg
 	if ok {
 		return nil
 	}
-	return &ExitError{Code: ExitUnreadable, Err: &snapshot.NoInstallationError{Namespace: a.Namespace, Found: snapshot.FindInstallations(ctx, c)}}
+	found, _ := snapshot.FindInstallations(ctx, c)
+	return &ExitError{Code: ExitUnreadable, Err: &snapshot.NoInstallationError{Namespace: a.Namespace, Found: found}}
 }
 
 // collectOptions are what every diagnose command passes to the collector.
 func (a argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot.CollectOptions {
 	return snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Installations: a.Installations,
-		Now: now, StuckAfter: stuckAfter}
+		InstallationsRefused: a.InstallationsRefused, Now: now, StuckAfter: stuckAfter}
 }
 
 // completeClients fills in clients unless a test injected them, and
@@ -207,9 +210,9 @@ func (o *RootOptions) watching(ctx context.Context, c snapshot.Clients, ns strin
 	if a.Chosen || ns == a.Namespace {
 		return a
 	}
-	a.Installations = snapshot.FindInstallations(ctx, c)
+	a.Installations, a.InstallationsRefused = snapshot.FindInstallations(ctx, c)
 	if watcher, ok := snapshot.InstallationWatching(ctx, c, ns, a.Installations); ok && watcher != a.Namespace {
-		return argoCD{Namespace: watcher, Installations: a.Installations}
+		return argoCD{Namespace: watcher, Installations: a.Installations, InstallationsRefused: a.InstallationsRefused}
 	}
 	return a
 }
@@ -234,12 +237,13 @@ func (o *RootOptions) everyInstallation(ctx context.Context, c snapshot.Clients,
 	if a.Chosen {
 		return a
 	}
-	found := snapshot.FindInstallations(ctx, c)
+	found, refused := snapshot.FindInstallations(ctx, c)
+	a.InstallationsRefused = refused
 	if len(found) == 0 {
 		return a
 	}
 	if !slices.Contains(found, a.Namespace) {
-		a = argoCD{Namespace: found[0]}
+		a = argoCD{Namespace: found[0], InstallationsRefused: refused}
 	}
 	a.Installations = found
 	return a

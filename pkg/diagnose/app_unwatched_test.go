@@ -47,5 +47,24 @@ func TestCheckAppUnwatched(t *testing.T) {
 			}(),
 			want: []string{},
 		},
+		{
+			name: "other installations could not be looked for: no claim",
+			snapshot: func() *snapshot.Snapshot {
+				s := testSnapshot(testApp("web", inTeam))
+				s.Read[snapshot.OtherInstallations] = false
+				return s
+			}(),
+			want: []string{},
+		},
+		{
+			name: "the other installations found are named",
+			snapshot: func() *snapshot.Snapshot {
+				s := testSnapshot(testApp("web", inTeam))
+				s.Installations = []string{"argocd", "team-b", "platform"}
+				return s
+			}(),
+			want:     []string{"app-unwatched web"},
+			wantText: []string{"(team-b, platform) do not watch team-a either"},
+		},
 	})
 }

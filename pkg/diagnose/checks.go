@@ -40,11 +40,11 @@ type Check struct {
 func Checks() []Check {
 	return []Check{
 		{ID: "project-missing", Severity: report.SeverityError, Category: CategoryApp, Run: checkProjectMissing,
-			Needs: []snapshot.Source{snapshot.Projects}},
+			Needs: []snapshot.Source{snapshot.Projects}, Uses: []snapshot.Source{snapshot.OtherInstallations}},
 		{ID: "app-unwatched", Severity: report.SeverityError, Category: CategoryApp, Run: checkAppUnwatched,
-			Needs: []snapshot.Source{snapshot.CmdParams}},
+			Needs: []snapshot.Source{snapshot.CmdParams, snapshot.OtherInstallations}},
 		{ID: "destination-missing", Severity: report.SeverityError, Category: CategoryApp, Run: checkDestinationMissing,
-			Needs: []snapshot.Source{snapshot.Clusters}, Uses: []snapshot.Source{snapshot.Settings}},
+			Needs: []snapshot.Source{snapshot.Clusters}, Uses: []snapshot.Source{snapshot.Settings, snapshot.OtherInstallations}},
 		{ID: "app-deletion-stuck", Severity: report.SeverityError, Category: CategoryApp, Run: checkAppDeletionStuck,
 			Uses: []snapshot.Source{snapshot.Projects, snapshot.Clusters, snapshot.CmdParams, snapshot.Live, snapshot.Controller}},
 		{ID: "operation-stuck", Severity: report.SeverityWarning, Category: CategoryApp, Run: checkOperationStuck,

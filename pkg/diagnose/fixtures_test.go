@@ -63,7 +63,7 @@ func timeAgo(d time.Duration) *metav1.Time {
 func readAll() map[snapshot.Source]bool {
 	read := map[snapshot.Source]bool{}
 	for _, src := range []snapshot.Source{snapshot.Settings, snapshot.CmdParams, snapshot.Projects, snapshot.Clusters,
-		snapshot.AllApplications, snapshot.Live, snapshot.NamespaceContents, snapshot.CRDs} {
+		snapshot.AllApplications, snapshot.Live, snapshot.NamespaceContents, snapshot.CRDs, snapshot.OtherInstallations} {
 		read[src] = true
 	}
 	return read

@@ -50,12 +50,23 @@ type CollectOptions struct {
 	// found. A diagnosis of every namespace judges each app against the
 	// one that watches it; ArgoCDNamespace is the first.
 	Installations []string
+	// InstallationsRefused says why other installations could not be
+	// looked for: an app outside the first one's namespace may be judged
+	// against the wrong one, and is never called unwatched.
+	InstallationsRefused error
 }
 
 // newSnapshot starts a Snapshot with what the options say.
 func (o CollectOptions) newSnapshot() *Snapshot {
-	return &Snapshot{Now: o.Now, StuckAfter: o.StuckAfter, ArgoCDNamespace: o.ArgoCDNamespace,
+	s := &Snapshot{Now: o.Now, StuckAfter: o.StuckAfter, ArgoCDNamespace: o.ArgoCDNamespace,
 		ArgoCDNamespaceGuessed: o.ArgoCDNamespaceGuessed, Installations: o.Installations, Read: map[Source]bool{}}
+	if o.InstallationsRefused != nil {
+		s.Problems = append(s.Problems, ReadProblem{Verb: "list", Resource: "configmaps and pods (Argo CD installations)",
+			Error: o.InstallationsRefused.Error(), Source: OtherInstallations})
+	} else {
+		s.Read[OtherInstallations] = true
+	}
+	return s
 }
 
 // listPageSize bounds each LIST response; big installations page through.

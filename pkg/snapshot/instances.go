@@ -51,9 +51,10 @@ func HoldsArgoCD(ctx context.Context, c Clients, ns string) (bool, error) {
 
 // FindInstallations lists the namespaces that hold an Argo CD
 // installation, by their argocd-cm and application-controller pods, as far
-// as the user may list them cluster-wide.
-func FindInstallations(ctx context.Context, c Clients) []string {
-	var found []string
+// as the user may list them cluster-wide. refused is the first of the two
+// lists that was not allowed: the installations found may then be only
+// some of them.
+func FindInstallations(ctx context.Context, c Clients) (found []string, refused error) {
 	add := func(ns string) {
 		if !slices.Contains(found, ns) {
 			found = append(found, ns)
@@ -65,15 +66,19 @@ func FindInstallations(ctx context.Context, c Clients) []string {
 		for _, cm := range cms.Items {
 			add(cm.Namespace)
 		}
+	} else {
+		refused = err
 	}
 	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector})
 	if err == nil {
 		for _, p := range pods.Items {
 			add(p.Namespace)
 		}
+	} else if refused == nil {
+		refused = err
 	}
 	slices.Sort(found)
-	return found
+	return found, refused
 }
 
 // NoInstallationError says a namespace named as the Argo CD namespace

@@ -56,6 +56,11 @@ const (
 	// (collect_server.go).
 	ArgoCDServer        Source = "argocd-server-trees"
 	ControllerWorkloads Source = "controller-workloads"
+	// OtherInstallations are the cluster's other Argo CD installations,
+	// looked for across namespaces (installations.go): without them an
+	// app outside the Argo CD namespace cannot be said to be unwatched,
+	// nor surely judged against the installation that watches it.
+	OtherInstallations Source = "argocd-installations"
 )
 
 // ReadProblem records a read that failed without failing the diagnosis,
