@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/argofix/kubectl-argofix/pkg/fixes"
 	"github.com/argofix/kubectl-argofix/pkg/report"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
+	"github.com/argofix/kubectl-argofix/pkg/suggest"
 )
 
 // NewCmdFix builds `kubectl argofix fix`, the parent of the commands that
@@ -138,6 +140,44 @@ func splitIDs(only string) []string {
 		}
 	}
 	return ids
+}
+
+// validateOnly refuses a --only that names a fix not in known, with the
+// closest id, so that a typo is not answered with "Nothing to fix".
+func validateOnly(only string, known []string) error {
+	for _, id := range splitIDs(only) {
+		if slices.Contains(known, id) {
+			continue
+		}
+		hint := ""
+		if closest := suggest.Closest(id, known); len(closest) > 0 {
+			hint = " (did you mean " + closest[0] + "?)"
+		}
+		return badInput("--only: no fix is called %q%s; the fixes are %s", id, hint, strings.Join(known, ", "))
+	}
+	return nil
+}
+
+// notProposed says, when --only named fixes and no finding proposes any
+// of them, what the findings do propose: "Nothing to fix" alone would
+// hide that the fix asked for does not apply here.
+func notProposed(ids []string, findings []report.Finding, plan fixes.Plan, manual []fixes.Step) string {
+	if len(ids) == 0 || len(plan.Steps) > 0 || len(manual) > 0 {
+		return ""
+	}
+	var proposed []string
+	for _, f := range findings {
+		for _, fix := range f.Fixes {
+			if !slices.Contains(proposed, fix.ID) {
+				proposed = append(proposed, fix.ID)
+			}
+		}
+	}
+	msg := "No finding proposes " + strings.Join(ids, ", ")
+	if len(proposed) > 0 {
+		return msg + "; the findings propose: " + strings.Join(proposed, ", ")
+	}
+	return msg + "; nothing was found to fix"
 }
 
 // findingsOf runs the checks and keeps what the report would show.

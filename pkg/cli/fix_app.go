@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -82,6 +83,9 @@ func (o *FixAppOptions) Validate() error {
 	if err := o.validate(); err != nil {
 		return err
 	}
+	if err := validateOnly(o.Only, diagnose.FixIDs); err != nil {
+		return err
+	}
 	if o.Project != "" && o.Only != "" && !slices.Contains(splitIDs(o.Only), "set-project") {
 		return badInput("--project is for the set-project fix: add set-project to --only, or drop --only")
 	}
@@ -108,6 +112,9 @@ func (o *FixAppOptions) Run(ctx context.Context) error {
 	if slices.Contains(ids, "refresh") && !slices.ContainsFunc(plan.Steps, func(s fixes.Step) bool { return s.Fix.ID == "refresh" }) {
 		// Asked for when no finding proposes it: after a fix elsewhere.
 		plan.Steps = append(plan.Steps, refreshStep(o.Namespace, o.Name, "hard"))
+	}
+	if msg := notProposed(ids, findings, plan, manual); msg != "" {
+		fmt.Fprintln(o.Root.Streams.Out, msg)
 	}
 	a := o.Root.applier(o.Clients, &o.ChangeFlags)
 	a.Recheck = func(ctx context.Context) (fixes.Recheck, error) {

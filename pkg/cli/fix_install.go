@@ -74,12 +74,7 @@ func (o *FixInstallOptions) Validate() error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	for _, id := range splitIDs(o.Only) {
-		if !slices.Contains(installFixIDs, id) {
-			return badInput("--only: fix install applies %s, not %q", strings.Join(installFixIDs, ", "), id)
-		}
-	}
-	return nil
+	return validateOnly(o.Only, installFixIDs)
 }
 
 // Run audits the installation and applies the chosen fixes.

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/argofix/kubectl-argofix/pkg/diagnose"
 	"github.com/argofix/kubectl-argofix/pkg/fixes"
 	"github.com/argofix/kubectl-argofix/pkg/report"
 	"github.com/argofix/kubectl-argofix/pkg/snapshot"
@@ -60,7 +62,12 @@ func (o *FixNamespaceOptions) Complete(cmd *cobra.Command, args []string) error 
 }
 
 // Validate checks the flags.
-func (o *FixNamespaceOptions) Validate() error { return o.validate() }
+func (o *FixNamespaceOptions) Validate() error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	return validateOnly(o.Only, diagnose.FixIDs)
+}
 
 // Run diagnoses the namespace and the apps in it, and applies the plan.
 func (o *FixNamespaceOptions) Run(ctx context.Context) error {
@@ -72,6 +79,10 @@ func (o *FixNamespaceOptions) Run(ctx context.Context) error {
 	plan, manual := fixes.Select(appFindings, ids)
 	nsPlan, nsManual := fixes.Select(nsFindings, o.namespaceFixIDs(nsFindings, ids))
 	plan.Steps = append(plan.Steps, nsPlan.Steps...)
+	manual = append(manual, nsManual...)
+	if msg := notProposed(ids, append(appFindings, nsFindings...), plan, manual); msg != "" {
+		fmt.Fprintln(o.Root.Streams.Out, msg)
+	}
 	a := o.Root.applier(o.Clients, &o.ChangeFlags)
 	a.Recheck = func(ctx context.Context) (fixes.Recheck, error) {
 		apps, ns, err := o.diagnose(ctx)
@@ -84,7 +95,7 @@ func (o *FixNamespaceOptions) Run(ctx context.Context) error {
 		}
 		return fixes.NewRecheck(append(apps, ns...)), nil
 	}
-	return o.Root.applyPlan(ctx, a, plan, append(manual, nsManual...))
+	return o.Root.applyPlan(ctx, a, plan, manual)
 }
 
 // namespaceFixIDs chooses the namespace finding's fixes: those asked for,

@@ -182,3 +182,41 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// fixIDInSource is a fix id as the checks write it: NewFix("id", ...) or
+// allowInProjectFix("id", ...).
+var fixIDInSource = regexp.MustCompile(`(?:NewFix|allowInProjectFix)\("([a-z0-9-]+)"`)
+
+// TestFixIDs: FixIDs, which `fix --only` accepts, are exactly the ids the
+// checks propose, and docs/fixes.md explains each.
+func TestFixIDs(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proposed := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range fixIDInSource.FindAllStringSubmatch(string(src), -1) {
+			proposed[m[1]] = true
+		}
+	}
+	if got := slices.Sorted(maps.Keys(proposed)); !slices.Equal(got, FixIDs) {
+		t.Errorf("the checks propose the fixes %v; FixIDs lists %v", got, FixIDs)
+	}
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "fixes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range FixIDs {
+		if !strings.Contains(string(doc), "`"+id+"`") {
+			t.Errorf("docs/fixes.md does not explain the fix `%s`", id)
+		}
+	}
+}
