@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -28,6 +29,12 @@ func collectScopedAppSets(ctx context.Context, c Clients, s *Snapshot, clusterWi
 	ns := s.ArgoCDNamespace
 	if rec.has(AllApplications) {
 		ns = metav1.NamespaceAll
+	}
+	if s.Named && clusterWide == nil && !slices.ContainsFunc(s.Applications, ownedBySet) {
+		// diagnose app X of no ApplicationSet: no set would be kept, so
+		// none is listed.
+		rec.done(AppSets)
+		return nil
 	}
 	var items []unstructured.Unstructured
 	if clusterWide != nil {
@@ -91,6 +98,13 @@ func ownsAny(set *argocd.ApplicationSet, apps []argocd.Application) bool {
 		}
 	}
 	return false
+}
+
+// ownedBySet tells whether an ApplicationSet owns app (Owns checks which).
+func ownedBySet(app argocd.Application) bool {
+	return slices.ContainsFunc(app.OwnerReferences, func(ref metav1.OwnerReference) bool {
+		return ref.Kind == "ApplicationSet" && strings.HasPrefix(ref.APIVersion, argocd.Group+"/")
+	})
 }
 
 // has tells whether a source has been marked read so far.

@@ -3,9 +3,11 @@ package snapshot
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -18,16 +20,14 @@ const applicationSetsCRD = "applicationsets.argoproj.io"
 // collectTerminatingAppSets lists every ApplicationSet of the cluster when
 // their CRD is being deleted: the instances left are what holds it. A
 // cluster-wide LIST only then, so an ordinary diagnosis needs no such
-// permission. (collectCRDs records a CRD read that is forbidden.) It then
+// permission. It runs after collectCRDs, whose read of the CRD it uses
+// (collectCRDs records a CRD read that is forbidden). It then
 // hands over to collectScopedAppSets, which reuses that list when there
 // is one: ApplicationSets are listed once per diagnosis.
 func collectTerminatingAppSets(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
-	crd, err := c.Dynamic.Resource(CRDResource).Get(ctx, applicationSetsCRD, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) || (err == nil && crd.GetDeletionTimestamp() == nil) {
+	i := slices.IndexFunc(s.ArgoCRDs, func(crd unstructured.Unstructured) bool { return crd.GetName() == applicationSetsCRD })
+	if i < 0 || s.ArgoCRDs[i].GetDeletionTimestamp() == nil {
 		return collectScopedAppSets(ctx, c, s, nil, rec)
-	}
-	if err != nil {
-		return fmt.Errorf("get CRD %s: %w", applicationSetsCRD, err)
 	}
 	items, err := listAll(ctx, c.Dynamic.Resource(ApplicationSetsResource), metav1.ListOptions{})
 	switch {

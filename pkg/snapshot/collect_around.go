@@ -22,10 +22,16 @@ func collectAround(ctx context.Context, c Clients, s *Snapshot, allNamespaces bo
 	g.Go(func() error { return collectNamespaces(ctx, c, s, namespaces, allNamespaces, rec) })
 	g.Go(func() error { return collectPods(ctx, c, s, namespaces, allNamespaces, rec) })
 	g.Go(func() error { return collectController(ctx, c, s, rec) })
-	g.Go(func() error { return collectCRDs(ctx, c, s, rec) })
+	g.Go(func() error {
+		// The ApplicationSet CRD's deletion, read by collectCRDs, decides
+		// whether every ApplicationSet is listed.
+		if err := collectCRDs(ctx, c, s, rec); err != nil {
+			return err
+		}
+		return collectTerminatingAppSets(ctx, c, s, rec)
+	})
 	g.Go(func() error { return collectComparison(ctx, c, s, rec) })
 	g.Go(func() error { return collectHooks(ctx, c, s, rec) })
-	g.Go(func() error { return collectTerminatingAppSets(ctx, c, s, rec) })
 	g.Go(func() error { return collectEvents(ctx, c, s, namespaces, allNamespaces, rec) })
 	g.Go(func() error { return collectConfigObjects(ctx, c, s, namespaces, allNamespaces, rec) })
 	g.Go(func() error { return collectIngressClasses(ctx, c, s, rec) })

@@ -2,12 +2,16 @@ package snapshot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
 )
 
 // ConfigObject is a ConfigMap or a Secret without its data: what
@@ -29,33 +33,25 @@ func collectConfigObjects(ctx context.Context, c Clients, s *Snapshot, namespace
 	}
 	out := map[LiveKey]ConfigObject{}
 	add := func(kind string, meta metav1.ObjectMeta, immutable *bool) {
-		out[LiveKey{Kind: kind, Namespace: meta.Namespace, Name: meta.Name}] = ConfigObject{Kind: kind, ObjectMeta: meta, Immutable: immutable != nil && *immutable}
+		addConfigObject(out, kind, meta, immutable)
 	}
 	ok := true
+	rc := restClientOf(c)
 	for _, ns := range scopes {
-		cms, err := listPaged[corev1.ConfigMap](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-			return c.Kube.CoreV1().ConfigMaps(ns).List(ctx, opts)
-		}, metav1.ListOptions{})
-		if apierrors.IsForbidden(err) {
-			ok = false
-		}
-		if err = configReadError(err, "configmaps", ns, rec); err != nil {
-			return err
-		}
-		for i := range cms {
-			add("ConfigMap", cms[i].ObjectMeta, cms[i].Immutable)
-		}
-		secrets, err := listPaged[corev1.Secret](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-			return c.Kube.CoreV1().Secrets(ns).List(ctx, opts)
-		}, metav1.ListOptions{})
-		if apierrors.IsForbidden(err) {
-			ok = false
-		}
-		if err = configReadError(err, "secrets", ns, rec); err != nil {
-			return err
-		}
-		for i := range secrets {
-			add("Secret", secrets[i].ObjectMeta, secrets[i].Immutable)
+		for _, kind := range []string{"ConfigMap", "Secret"} {
+			resource := strings.ToLower(kind) + "s"
+			var err error
+			if rc != nil {
+				err = readConfigObjects(ctx, rc, kind, ns, out)
+			} else {
+				err = listConfigObjects(ctx, c, kind, ns, add)
+			}
+			if apierrors.IsForbidden(err) {
+				ok = false
+			}
+			if err = configReadError(err, resource, ns, rec); err != nil {
+				return err
+			}
 		}
 	}
 	s.ConfigObjects = out
@@ -63,6 +59,72 @@ func collectConfigObjects(ctx context.Context, c Clients, s *Snapshot, namespace
 		rec.done(ConfigObjects)
 	}
 	return nil
+}
+
+// addConfigObject keeps what config-stale reads of a ConfigMap or Secret:
+// its metadata without the kubectl last-applied annotation (a copy of the
+// data) and, of each managedFields entry, who wrote it and when, not which
+// fields.
+func addConfigObject(out map[LiveKey]ConfigObject, kind string, meta metav1.ObjectMeta, immutable *bool) {
+	if _, ok := meta.Annotations[lastAppliedAnnotation]; ok {
+		meta.Annotations = maps.Clone(meta.Annotations)
+		delete(meta.Annotations, lastAppliedAnnotation)
+	}
+	for i := range meta.ManagedFields {
+		meta.ManagedFields[i].FieldsV1 = nil
+	}
+	out[LiveKey{Kind: kind, Namespace: meta.Namespace, Name: meta.Name}] = ConfigObject{Kind: kind, ObjectMeta: meta, Immutable: immutable != nil && *immutable}
+}
+
+// listConfigObjects lists one kind through the typed client (the fakes of
+// pure tests).
+func listConfigObjects(ctx context.Context, c Clients, kind, ns string, add func(string, metav1.ObjectMeta, *bool)) error {
+	if kind == "Secret" {
+		secrets, err := listPaged[corev1.Secret](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+			return c.Kube.CoreV1().Secrets(ns).List(ctx, opts)
+		}, metav1.ListOptions{})
+		for i := range secrets {
+			add(kind, secrets[i].ObjectMeta, secrets[i].Immutable)
+		}
+		return err
+	}
+	cms, err := listPaged[corev1.ConfigMap](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Kube.CoreV1().ConfigMaps(ns).List(ctx, opts)
+	}, metav1.ListOptions{})
+	for i := range cms {
+		add(kind, cms[i].ObjectMeta, cms[i].Immutable)
+	}
+	return err
+}
+
+// readConfigObjects reads one kind page by page, decoding of each item
+// only its metadata and immutable: a Secret's data is skipped by the
+// decoder, never held. (A PartialObjectMetadataList would not carry
+// immutable, which config-stale needs.)
+func readConfigObjects(ctx context.Context, rc *rest.RESTClient, kind, ns string, out map[LiveKey]ConfigObject) error {
+	path := "/api/v1/" + strings.ToLower(kind) + "s"
+	if ns != metav1.NamespaceAll {
+		path = "/api/v1/namespaces/" + ns + "/" + strings.ToLower(kind) + "s"
+	}
+	read := map[LiveKey]ConfigObject{}
+	err := getPages(ctx, rc, path, nil, func(data []byte) (string, error) {
+		var page struct {
+			Metadata metav1.ListMeta `json:"metadata"`
+			Items    []struct {
+				Metadata  metav1.ObjectMeta `json:"metadata"`
+				Immutable *bool             `json:"immutable"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(data, &page); err != nil {
+			return "", fmt.Errorf("decode list of %ss: %w", kind, err)
+		}
+		for i := range page.Items {
+			addConfigObject(read, kind, page.Items[i].Metadata, page.Items[i].Immutable)
+		}
+		return page.Metadata.Continue, nil
+	}, func() { clear(read) })
+	maps.Copy(out, read)
+	return err
 }
 
 // configReadError records a forbidden LIST as a read problem (config-stale

@@ -83,11 +83,10 @@ func useController(s *Snapshot, pods []corev1.Pod, err error, rec *recorder) err
 }
 
 // collectCRDs reads Argo CD's three CRDs by name: an uninstall half done
-// leaves them Terminating.
+// leaves them Terminating. Each keeps only what the checks read (getCRD).
 func collectCRDs(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
-	crds := c.Dynamic.Resource(CRDResource)
 	for _, name := range argocd.CRDNames {
-		crd, err := crds.Get(ctx, name, metav1.GetOptions{})
+		crd, err := getCRD(ctx, c, name)
 		switch {
 		case apierrors.IsNotFound(err):
 			continue

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 
@@ -36,39 +34,11 @@ func listApplications(ctx context.Context, c Clients, ns string, rec *recorder) 
 	path += "/" + argocd.ApplicationsResource.Resource
 	var apps []argocd.Application
 	var problems []ReadProblem
-	limit, cont := listPageSize, ""
-	for {
-		req := rc.Get().AbsPath(path).SetHeader("Accept", "application/json")
-		if limit > 0 {
-			req = req.Param("limit", strconv.Itoa(limit))
-		}
-		if cont != "" {
-			req = req.Param("continue", cont)
-		}
-		// Do, not DoRaw: Error() keeps the server's Status (reason and
-		// message), for IsForbidden, IsResourceExpired and the report.
-		res := req.Do(ctx)
-		data, err := res.Raw()
-		if err != nil {
-			err = res.Error()
-		}
-		if apierrors.IsResourceExpired(err) && cont != "" {
-			// The continue token expired mid-way (a busy etcd compacted):
-			// start again with one unpaginated list, as client-go's pager does.
-			apps, problems, limit, cont = nil, nil, 0, ""
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		next, err := decodeApplicationsPage(data, &apps, &problems)
-		if err != nil {
-			return nil, err
-		}
-		if next == "" {
-			break
-		}
-		cont = next
+	err := getPages(ctx, rc, path, nil, func(data []byte) (string, error) {
+		return decodeApplicationsPage(data, &apps, &problems)
+	}, func() { apps, problems = nil, nil })
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range problems {
 		rec.failed(p)

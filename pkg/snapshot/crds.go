@@ -1,0 +1,144 @@
+package snapshot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
+)
+
+// getCRD reads one CustomResourceDefinition and keeps what the checks read
+// of it (crdJSON): an Argo CD CRD is mostly its OpenAPI schema, hundreds
+// of KB that would otherwise be decoded into maps on every diagnosis.
+func getCRD(ctx context.Context, c Clients, name string) (*unstructured.Unstructured, error) {
+	var data []byte
+	if rc := restClientOf(c); rc != nil {
+		res := rc.Get().AbsPath("/apis", CRDResource.Group, CRDResource.Version, CRDResource.Resource, name).
+			SetHeader("Accept", "application/json").Do(ctx)
+		var err error
+		if data, err = res.Raw(); err != nil {
+			return nil, res.Error()
+		}
+	} else {
+		u, err := c.Dynamic.Resource(CRDResource).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return nil, err
+		}
+		if data, err = u.MarshalJSON(); err != nil {
+			return nil, err
+		}
+	}
+	return trimCRD(name, data)
+}
+
+// crdJSON is what the checks read of a CRD: its metadata (deletion,
+// finalizers, annotations), its status conditions (crd-terminating), and
+// of each version's schema only the properties argocd.CRDFields name
+// (version-skew), decoded lazily along those paths.
+type crdJSON struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   json.RawMessage `json:"metadata"`
+	Spec       struct {
+		Group    string          `json:"group,omitempty"`
+		Names    json.RawMessage `json:"names,omitempty"`
+		Scope    string          `json:"scope,omitempty"`
+		Versions []struct {
+			Name    string `json:"name"`
+			Served  bool   `json:"served"`
+			Storage bool   `json:"storage"`
+			Schema  struct {
+				OpenAPIV3Schema schemaNode `json:"openAPIV3Schema"`
+			} `json:"schema"`
+		} `json:"versions"`
+	} `json:"spec"`
+	Status struct {
+		Conditions json.RawMessage `json:"conditions,omitempty"`
+	} `json:"status"`
+}
+
+// schemaNode is one level of an OpenAPI schema, its properties undecoded.
+type schemaNode struct {
+	Properties map[string]json.RawMessage `json:"properties,omitempty"`
+}
+
+// trimCRD decodes a CRD's JSON into the unstructured form the checks read,
+// without the schema beyond the paths of argocd.CRDFields, managedFields
+// and the last-applied annotation.
+func trimCRD(name string, data []byte) (*unstructured.Unstructured, error) {
+	var crd crdJSON
+	if err := json.Unmarshal(data, &crd); err != nil {
+		return nil, fmt.Errorf("decode CRD %s: %w", name, err)
+	}
+	for i := range crd.Spec.Versions {
+		root := &crd.Spec.Versions[i].Schema.OpenAPIV3Schema
+		pruned, err := pruneSchema(name, root)
+		if err != nil {
+			return nil, fmt.Errorf("decode CRD %s: %w", name, err)
+		}
+		*root = pruned
+	}
+	trimmed, err := json.Marshal(crd)
+	if err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON(trimmed); err != nil {
+		return nil, fmt.Errorf("decode CRD %s: %w", name, err)
+	}
+	unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
+	unstructured.RemoveNestedField(u.Object, "metadata", "annotations", lastAppliedAnnotation)
+	return u, nil
+}
+
+// pruneSchema keeps of root only the properties along the CRDFields paths
+// of the CRD called name, each kept node with its properties (if any)
+// pruned likewise.
+func pruneSchema(name string, root *schemaNode) (schemaNode, error) {
+	type tree map[string]tree
+	paths := tree{}
+	for _, f := range argocd.CRDFields {
+		if f.CRD != name {
+			continue
+		}
+		t := paths
+		for _, p := range f.Path {
+			if t[p] == nil {
+				t[p] = tree{}
+			}
+			t = t[p]
+		}
+	}
+	var prune func(n *schemaNode, want tree) (schemaNode, error)
+	prune = func(n *schemaNode, want tree) (schemaNode, error) {
+		out := schemaNode{}
+		for p, sub := range want {
+			raw, ok := n.Properties[p]
+			if !ok {
+				continue
+			}
+			var child schemaNode
+			if err := json.Unmarshal(raw, &child); err != nil {
+				return out, err
+			}
+			kept, err := prune(&child, sub)
+			if err != nil {
+				return out, err
+			}
+			enc, err := json.Marshal(kept)
+			if err != nil {
+				return out, err
+			}
+			if out.Properties == nil {
+				out.Properties = map[string]json.RawMessage{}
+			}
+			out.Properties[p] = enc
+		}
+		return out, nil
+	}
+	return prune(root, paths)
+}
