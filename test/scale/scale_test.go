@@ -6,6 +6,7 @@ package scale
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"runtime"
@@ -201,8 +202,11 @@ func TestAllocationsPerApplication(t *testing.T) {
 // small apps: 2,416 bytes per app and 7.0 MB at 100 before issue 14's
 // trimming (live objects with managedFields, Secrets and ConfigMaps whole,
 // the Argo CD CRDs' OpenAPI schemas as maps), 1,865 to 2,600 bytes and
-// 3.0 MB after. The per-app bound is loose (measurements move by ±30%);
-// the bound at 100 catches schemas or whole lists held again.
+// 3.0 MB after. The per-app bound is loose (single measurements moved by
+// ±30%; the test takes the least of three, and bounds the whole at each
+// size, since one more app may cost a doubling of slice capacity): the
+// bound at 100 catches schemas or whole lists held again, the per-app
+// part a return to whole objects per app.
 const (
 	maxRetainedPerApp = 4 << 10
 	maxRetainedAt100  = 5 << 20
@@ -218,13 +222,20 @@ func TestRetainedBytesPerApplication(t *testing.T) {
 		seedApps(t, have, 100)
 		have = 100
 	}
+	// The least of three samples: garbage that another goroutine (client-go's
+	// transport, the test's own clients) still holds at a GC adds to one
+	// sample, never takes away from it.
 	retained := func() uint64 {
-		s := diagnoseAll(t, c)
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		runtime.KeepAlive(s)
-		return m.HeapAlloc
+		least := uint64(math.MaxUint64)
+		for range 3 {
+			s := diagnoseAll(t, c)
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			runtime.KeepAlive(s)
+			least = min(least, m.HeapAlloc)
+		}
+		return least
 	}
 	retained() // warm caches (discovery, RESTMapper) out of the measurement
 	small := retained()
@@ -232,11 +243,15 @@ func TestRetainedBytesPerApplication(t *testing.T) {
 	large := retained()
 	perApp := (float64(large) - float64(small)) / 100
 	t.Logf("retained heap: %d KB at %d apps, %d KB at %d, %.0f bytes per app", small>>10, have, large>>10, have+100, perApp)
-	if perApp > maxRetainedPerApp {
-		t.Errorf("each Application keeps %.0f bytes, want at most %d", perApp, maxRetainedPerApp)
-	}
-	if limit := uint64(maxRetainedAt100 + (have-100)*maxRetainedPerApp); small > limit {
-		t.Errorf("a Snapshot of %d Applications keeps %d KB, want at most %d KB", have, small>>10, limit>>10)
+	// Bounds on the whole, not on the difference: slices grow by doubling,
+	// so one more app may cost a step of capacity for the next hundred.
+	for _, m := range []struct {
+		apps     int
+		retained uint64
+	}{{have, small}, {have + 100, large}} {
+		if limit := uint64(maxRetainedAt100 + (m.apps-100)*maxRetainedPerApp); m.retained > limit {
+			t.Errorf("a Snapshot of %d Applications keeps %d KB, want at most %d KB", m.apps, m.retained>>10, limit>>10)
+		}
 	}
 }
 
