@@ -15,5 +15,9 @@ const (
 // ControllerSelector finds the application-controller's pods.
 const ControllerSelector = "app.kubernetes.io/name=argocd-application-controller"
 
+// CRDLabelSelector selects the CustomResourceDefinitions Argo CD's
+// manifests label as its own.
+const CRDLabelSelector = "app.kubernetes.io/part-of=argocd"
+
 // CRDNames are the names Argo CD gives its CustomResourceDefinitions.
 var CRDNames = []string{"applications.argoproj.io", "appprojects.argoproj.io", "applicationsets.argoproj.io"}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/discovery"
@@ -93,6 +94,17 @@ type argoCD struct {
 	// missing (the user may not list them across namespaces).
 	Installations        []string
 	InstallationsRefused error
+	// controllers are the application-controller pods of every namespace,
+	// when the search for the installation listed them (else nil): the
+	// collector need not list them again.
+	controllers []corev1.Pod
+}
+
+// moveTo is a judged by the installation in namespace ns instead, with
+// what was learnt looking for it.
+func (a argoCD) moveTo(ns string) argoCD {
+	a.Namespace, a.Guessed = ns, false
+	return a
 }
 
 // argoCDNamespace returns --argocd-namespace, or (run as `argocd argofix`)
@@ -107,14 +119,18 @@ func (o *RootOptions) argoCDNamespace(ctx context.Context, c snapshot.Clients) (
 			return argoCD{Namespace: ns, Chosen: true}, nil
 		}
 	}
-	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector, Limit: 1})
+	// Every controller pod (a few per installation), not one: the
+	// collector then need not list them again.
+	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector})
 	switch {
 	case apierrors.IsForbidden(err):
 		// Users without cluster-wide pod access still get the default.
 	case err != nil:
 		return argoCD{}, explainReadError(fmt.Errorf("look for the Argo CD application-controller: %w", err), o.kubeContext())
 	case len(pods.Items) > 0:
-		return argoCD{Namespace: pods.Items[0].Namespace}, nil
+		return argoCD{Namespace: pods.Items[0].Namespace, controllers: pods.Items}, nil
+	default:
+		return argoCD{Namespace: DefaultArgoCDNamespace, Guessed: true, controllers: []corev1.Pod{}}, nil
 	}
 	return argoCD{Namespace: DefaultArgoCDNamespace, Guessed: true}, nil
 }
@@ -134,14 +150,23 @@ func (o *RootOptions) checkArgoCD(ctx context.Context, c snapshot.Clients, a arg
 	if ok {
 		return nil
 	}
-	found, _ := snapshot.FindInstallations(ctx, c)
+	found, _ := snapshot.FindInstallations(ctx, c, a.controllers)
 	return &ExitError{Code: ExitUnreadable, Err: &snapshot.NoInstallationError{Namespace: a.Namespace, Found: found}}
 }
 
 // collectOptions are what every diagnose command passes to the collector.
 func (a argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot.CollectOptions {
-	return snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Installations: a.Installations,
+	opts := snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Installations: a.Installations,
 		InstallationsRefused: a.InstallationsRefused, Now: now, StuckAfter: stuckAfter}
+	if a.controllers != nil {
+		opts.ControllerPods = []corev1.Pod{}
+		for _, p := range a.controllers {
+			if p.Namespace == a.Namespace {
+				opts.ControllerPods = append(opts.ControllerPods, p)
+			}
+		}
+	}
+	return opts
 }
 
 // completeClients fills in clients unless a test injected them, and
@@ -210,9 +235,9 @@ func (o *RootOptions) watching(ctx context.Context, c snapshot.Clients, ns strin
 	if a.Chosen || ns == a.Namespace {
 		return a
 	}
-	a.Installations, a.InstallationsRefused = snapshot.FindInstallations(ctx, c)
+	a.Installations, a.InstallationsRefused = snapshot.FindInstallations(ctx, c, a.controllers)
 	if watcher, ok := snapshot.InstallationWatching(ctx, c, ns, a.Installations); ok && watcher != a.Namespace {
-		return argoCD{Namespace: watcher, Installations: a.Installations, InstallationsRefused: a.InstallationsRefused}
+		return a.moveTo(watcher)
 	}
 	return a
 }
@@ -237,13 +262,13 @@ func (o *RootOptions) everyInstallation(ctx context.Context, c snapshot.Clients,
 	if a.Chosen {
 		return a
 	}
-	found, refused := snapshot.FindInstallations(ctx, c)
+	found, refused := snapshot.FindInstallations(ctx, c, a.controllers)
 	a.InstallationsRefused = refused
 	if len(found) == 0 {
 		return a
 	}
 	if !slices.Contains(found, a.Namespace) {
-		a = argoCD{Namespace: found[0], InstallationsRefused: refused}
+		a = a.moveTo(found[0])
 	}
 	a.Installations = found
 	return a

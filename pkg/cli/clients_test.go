@@ -69,19 +69,22 @@ func TestArgoCDNamespace(t *testing.T) {
 		pods      []runtime.Object
 		podsError error
 
-		want        argoCD
-		wantAppNS   string
-		wantLookups int // LISTs of pods
-		wantCode    int // for an error
+		want argoCD
+		// wantControllers are the controller pods handed to the collector;
+		// nil when it must list them itself.
+		wantControllers []string
+		wantAppNS       string
+		wantLookups     int // LISTs of pods
+		wantCode        int // for an error
 	}{
 		{name: "flag wins without a lookup", flag: "gitops", pods: []runtime.Object{testControllerPod("argocd")},
 			want: argoCD{Namespace: "gitops", Chosen: true}, wantAppNS: "gitops"},
 		{name: "controller found", pods: []runtime.Object{testControllerPod("gitops-system"), otherPod},
-			want: argoCD{Namespace: "gitops-system"}, wantAppNS: "gitops-system", wantLookups: 1},
+			want: argoCD{Namespace: "gitops-system"}, wantControllers: []string{"argocd-application-controller-0"}, wantAppNS: "gitops-system", wantLookups: 1},
 		{name: "-n for apps, controller for the installation", ns: "team-a", pods: []runtime.Object{testControllerPod("gitops-system")},
-			want: argoCD{Namespace: "gitops-system"}, wantAppNS: "team-a", wantLookups: 1},
+			want: argoCD{Namespace: "gitops-system"}, wantControllers: []string{"argocd-application-controller-0"}, wantAppNS: "team-a", wantLookups: 1},
 		{name: "no controller: the default, guessed", pods: []runtime.Object{otherPod},
-			want: argoCD{Namespace: "argocd", Guessed: true}, wantAppNS: "argocd", wantLookups: 1},
+			want: argoCD{Namespace: "argocd", Guessed: true}, wantControllers: []string{}, wantAppNS: "argocd", wantLookups: 1},
 		{name: "pods forbidden cluster-wide: the default, guessed",
 			podsError: apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", errors.New(`User "dev" cannot list resource "pods"`)),
 			want:      argoCD{Namespace: "argocd", Guessed: true}, wantAppNS: "argocd", wantLookups: 1},
@@ -108,8 +111,18 @@ func TestArgoCDNamespace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
+			if got.Namespace != tt.want.Namespace || got.Guessed != tt.want.Guessed || got.Chosen != tt.want.Chosen {
 				t.Errorf("installation %+v, want %+v", got, tt.want)
+			}
+			var controllers []string
+			if pods := got.collectOptions(time.Now(), 0).ControllerPods; pods != nil {
+				controllers = []string{}
+				for _, p := range pods {
+					controllers = append(controllers, p.Name)
+				}
+			}
+			if !reflect.DeepEqual(controllers, tt.wantControllers) {
+				t.Errorf("controller pods handed to the collector %v, want %v", controllers, tt.wantControllers)
 			}
 			if ns := root.appNamespace(got); ns != tt.wantAppNS {
 				t.Errorf("apps looked up in %q, want %q", ns, tt.wantAppNS)

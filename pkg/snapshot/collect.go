@@ -54,6 +54,10 @@ type CollectOptions struct {
 	// looked for: an app outside the first one's namespace may be judged
 	// against the wrong one, and is never called unwatched.
 	InstallationsRefused error
+	// ControllerPods, when not nil, are the application-controller pods of
+	// ArgoCDNamespace as already listed (looking for the installation):
+	// they are not listed again.
+	ControllerPods []corev1.Pod
 }
 
 // newSnapshot starts a Snapshot with what the options say.
@@ -65,6 +69,10 @@ func (o CollectOptions) newSnapshot() *Snapshot {
 			Error: o.InstallationsRefused.Error(), Source: OtherInstallations})
 	} else {
 		s.Read[OtherInstallations] = true
+	}
+	if o.ControllerPods != nil {
+		s.ControllerPods = o.ControllerPods
+		s.Read[Controller] = true
 	}
 	return s
 }
@@ -95,13 +103,46 @@ func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOp
 // namespace. The projects come after argocd-cm, whose absence they judge.
 func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
 	for _, read := range []func(context.Context, Clients, *Snapshot, *recorder) error{
-		collectSettings, collectCmdParams, collectProjects, collectClusters,
+		collectConfigMaps, collectProjects, collectClusters,
 	} {
 		if err := read(ctx, c, s, rec); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// collectConfigMaps reads argocd-cm and argocd-cmd-params-cm with one LIST
+// of the control namespace's ConfigMaps (a handful). A user allowed to get
+// them by name but not to list (RBAC resourceNames) gets them one by one.
+func collectConfigMaps(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	ns := s.ArgoCDNamespace
+	cms, err := listPaged[corev1.ConfigMap](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Kube.CoreV1().ConfigMaps(ns).List(ctx, opts)
+	}, metav1.ListOptions{})
+	if apierrors.IsForbidden(err) {
+		if err := collectSettings(ctx, c, s, rec); err != nil {
+			return err
+		}
+		return collectCmdParams(ctx, c, s, rec)
+	}
+	if err != nil {
+		return fmt.Errorf("list ConfigMaps in %q: %w", ns, err)
+	}
+	named := func(name string) (*corev1.ConfigMap, error) {
+		for i := range cms {
+			if cms[i].Name == name {
+				return &cms[i], nil
+			}
+		}
+		return nil, apierrors.NewNotFound(corev1.Resource("configmaps"), name)
+	}
+	settings, err := named(argocd.ConfigMapName)
+	if err := useSettings(s, settings, err, rec); err != nil {
+		return err
+	}
+	params, err := named(argocd.CmdParamsConfigMap)
+	return useCmdParams(s, params, err, rec)
 }
 
 // collectSettings reads argocd-cm into s.Settings; without it (missing or

@@ -14,13 +14,13 @@ const readConcurrency = 8
 // apps manage, namespaces, pods and the Argo CD CRDs. Each reader fills its
 // own Snapshot fields; rec gathers what was read and what failed.
 func collectAround(ctx context.Context, c Clients, s *Snapshot, allNamespaces bool, rec *recorder) error {
-	namespaces := namespacesOfApps(s.Applications)
+	namespaces, contents := namespacesOfApps(s.Applications), namespacesOfContents(s.Applications)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
 	g.Go(func() error { return collectInstallation(ctx, c, s, rec) })
 	g.Go(func() error { return collectLive(ctx, c, s, rec) })
 	g.Go(func() error { return collectNamespaces(ctx, c, s, namespaces, allNamespaces, rec) })
-	g.Go(func() error { return collectPods(ctx, c, s, namespaces, allNamespaces, rec) })
+	g.Go(func() error { return collectPods(ctx, c, s, contents, allNamespaces, rec) })
 	g.Go(func() error { return collectController(ctx, c, s, rec) })
 	g.Go(func() error {
 		// The ApplicationSet CRD's deletion, read by collectCRDs, decides
@@ -32,8 +32,8 @@ func collectAround(ctx context.Context, c Clients, s *Snapshot, allNamespaces bo
 	})
 	g.Go(func() error { return collectComparison(ctx, c, s, rec) })
 	g.Go(func() error { return collectHooks(ctx, c, s, rec) })
-	g.Go(func() error { return collectEvents(ctx, c, s, namespaces, allNamespaces, rec) })
-	g.Go(func() error { return collectConfigObjects(ctx, c, s, namespaces, allNamespaces, rec) })
+	g.Go(func() error { return collectEvents(ctx, c, s, contents, allNamespaces, rec) })
+	g.Go(func() error { return collectConfigObjects(ctx, c, s, contents, allNamespaces, rec) })
 	g.Go(func() error { return collectIngressClasses(ctx, c, s, rec) })
 	err := g.Wait()
 	rec.fill(s)

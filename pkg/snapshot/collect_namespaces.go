@@ -12,6 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 
@@ -21,29 +22,34 @@ import (
 // collectNamespaces reads the namespaces (all of them, or those of the
 // selected apps) and, for each one stuck Terminating, what remains in it.
 func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, rec *recorder) error {
-	if all {
-		list, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
-		if apierrors.IsForbidden(err) {
+	// Several namespaces cost one LIST rather than a GET each; a user who
+	// may not list them gets them one by one.
+	listed := false
+	if all || len(namespaces) > 1 {
+		list, err := listPaged[corev1.Namespace](ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+			return c.Kube.CoreV1().Namespaces().List(ctx, opts)
+		}, metav1.ListOptions{})
+		switch {
+		case apierrors.IsForbidden(err) && all:
 			rec.failed(ReadProblem{Verb: "list", Resource: "namespaces", Error: err.Error(), Source: Namespaces})
 			return nil
-		}
-		if err != nil {
+		case apierrors.IsForbidden(err):
+		case err != nil:
 			return fmt.Errorf("list namespaces: %w", err)
-		}
-		s.Namespaces = list.Items
-	} else {
-		for _, name := range namespaces {
-			ns, err := c.Kube.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
-			switch {
-			case apierrors.IsNotFound(err):
-				continue
-			case apierrors.IsForbidden(err):
-				rec.failed(ReadProblem{Verb: "get", Resource: "namespaces", Namespace: name, Error: err.Error(), Source: Namespaces})
-				continue
-			case err != nil:
-				return fmt.Errorf("get namespace %q: %w", name, err)
+		case all:
+			s.Namespaces, listed = list, true
+		default:
+			for _, ns := range list {
+				if slices.Contains(namespaces, ns.Name) {
+					s.Namespaces = append(s.Namespaces, ns)
+				}
 			}
-			s.Namespaces = append(s.Namespaces, *ns)
+			listed = true
+		}
+	}
+	if !listed {
+		if err := getNamespaces(ctx, c, s, namespaces, rec); err != nil {
+			return err
 		}
 	}
 	rec.done(Namespaces)
@@ -57,6 +63,25 @@ func collectNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces [
 		return nil
 	}
 	return collectNamespaceContents(ctx, c, s, terminating, rec)
+}
+
+// getNamespaces reads the namespaces one by one; one that does not exist
+// is left out.
+func getNamespaces(ctx context.Context, c Clients, s *Snapshot, namespaces []string, rec *recorder) error {
+	for _, name := range namespaces {
+		ns, err := c.Kube.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case apierrors.IsForbidden(err):
+			rec.failed(ReadProblem{Verb: "get", Resource: "namespaces", Namespace: name, Error: err.Error(), Source: Namespaces})
+			continue
+		case err != nil:
+			return fmt.Errorf("get namespace %q: %w", name, err)
+		}
+		s.Namespaces = append(s.Namespaces, *ns)
+	}
+	return nil
 }
 
 // CollectNamespace reads one namespace for `diagnose namespace NAME`.

@@ -14,8 +14,9 @@ import (
 // in a ReadProblem, and the pods of the other namespaces are kept; only
 // when no namespace could be read does Pods stay unread.
 func TestCollectPodsPartly(t *testing.T) {
-	// Apps in argocd deploying to team-a and team-b: three namespaces,
-	// listed one by one.
+	// Apps in argocd deploying to team-a and team-b: the two namespaces
+	// they deploy to, listed one by one; not argocd, where the apps only
+	// live (its pods are Argo CD's, no evidence about the apps).
 	apps := []runtime.Object{
 		testApplication("argocd", "web", "default", "team-a"),
 		testApplication("argocd", "api", "default", "team-b"),
@@ -33,18 +34,17 @@ func TestCollectPodsPartly(t *testing.T) {
 	}{
 		{
 			name:     "all readable",
-			wantPods: []string{"argocd/repo-server", "team-a/web-1", "team-b/api-1"}, wantRead: true,
+			wantPods: []string{"team-a/web-1", "team-b/api-1"}, wantRead: true,
 		},
 		{
 			name: "one namespace forbidden", forbidden: []string{"team-b"},
-			wantPods: []string{"argocd/repo-server", "team-a/web-1"}, wantRead: true,
+			wantPods: []string{"team-a/web-1"}, wantRead: true,
 			wantProblems: []ReadProblem{{Verb: "list", Resource: "pods", Namespace: "team-b", Source: Pods}},
 		},
 		{
 			name: "every namespace forbidden", forbidden: []string{"argocd", "team-a", "team-b"},
 			wantRead: false,
 			wantProblems: []ReadProblem{
-				{Verb: "list", Resource: "pods", Namespace: "argocd", Source: Pods},
 				{Verb: "list", Resource: "pods", Namespace: "team-a", Source: Pods},
 				{Verb: "list", Resource: "pods", Namespace: "team-b", Source: Pods},
 			},

@@ -123,8 +123,22 @@ func inNamespace(ns string) string {
 	return fmt.Sprintf(" in namespace %q", ns)
 }
 
-// namespacesOfApps lists the namespaces the apps live in and deploy to.
+// namespacesOfApps lists the namespaces the apps live in and deploy to:
+// whose Namespace objects the checks read.
 func namespacesOfApps(apps []argocd.Application) []string {
+	return namespacesOf(apps, true)
+}
+
+// namespacesOfContents lists the namespaces the apps deploy to, in this
+// cluster: where the pods, events, ConfigMaps and Secrets of what they
+// manage are. The namespace an app lives in is not among them unless it
+// deploys there too: what is in it (Argo CD itself, for the control
+// namespace) is no evidence about the app.
+func namespacesOfContents(apps []argocd.Application) []string {
+	return namespacesOf(apps, false)
+}
+
+func namespacesOf(apps []argocd.Application, withAppNamespace bool) []string {
 	var out []string
 	add := func(ns string) {
 		if ns != "" && !slices.Contains(out, ns) {
@@ -132,7 +146,9 @@ func namespacesOfApps(apps []argocd.Application) []string {
 		}
 	}
 	for _, app := range apps {
-		add(app.Namespace)
+		if withAppNamespace {
+			add(app.Namespace)
+		}
 		if argocd.IsInCluster(app.Spec.Destination) {
 			add(app.Spec.Destination.Namespace)
 			for _, r := range app.Status.Resources {

@@ -74,6 +74,8 @@ func trimCRD(name string, data []byte) (*unstructured.Unstructured, error) {
 	if err := json.Unmarshal(data, &crd); err != nil {
 		return nil, fmt.Errorf("decode CRD %s: %w", name, err)
 	}
+	// The items of a LIST carry no kind of their own.
+	crd.APIVersion, crd.Kind = "apiextensions.k8s.io/v1", "CustomResourceDefinition"
 	for i := range crd.Spec.Versions {
 		root := &crd.Spec.Versions[i].Schema.OpenAPIV3Schema
 		pruned, err := pruneSchema(name, root)

@@ -54,15 +54,21 @@ func TestCollectInstallation(t *testing.T) {
 			wantProjects: []string{"default"}, wantAppNS: []string{"team-*"},
 		},
 		{
-			name: "argocd-cmd-params-cm forbidden", kube: installed(),
-			refuse:       func(f *fakeAPI) { f.forbidKube("get", "configmaps", namedAction(argocd.CmdParamsConfigMap)) },
+			name: "argocd-cmd-params-cm forbidden, ConfigMaps not listable", kube: installed(),
+			refuse: func(f *fakeAPI) {
+				f.forbidKube("list", "configmaps", inNamespaceAction("argocd"))
+				f.forbidKube("get", "configmaps", namedAction(argocd.CmdParamsConfigMap))
+			},
 			wantUnread:   []Source{CmdParams},
 			wantProblems: []ReadProblem{{Verb: "get", Resource: "configmaps", Namespace: "argocd", Source: CmdParams}},
 			wantProjects: []string{"default"}, wantClusters: 1,
 		},
 		{
-			name: "argocd-cm forbidden", kube: installed(),
-			refuse:       func(f *fakeAPI) { f.forbidKube("get", "configmaps", namedAction(argocd.ConfigMapName)) },
+			name: "argocd-cm forbidden, ConfigMaps not listable", kube: installed(),
+			refuse: func(f *fakeAPI) {
+				f.forbidKube("list", "configmaps", inNamespaceAction("argocd"))
+				f.forbidKube("get", "configmaps", namedAction(argocd.ConfigMapName))
+			},
 			wantUnread:   []Source{Settings},
 			wantProblems: []ReadProblem{{Verb: "get", Resource: "configmaps", Namespace: "argocd", Source: Settings}},
 			wantProjects: []string{"default"}, wantClusters: 1, wantAppNS: []string{"team-*"},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -51,10 +52,11 @@ func HoldsArgoCD(ctx context.Context, c Clients, ns string) (bool, error) {
 
 // FindInstallations lists the namespaces that hold an Argo CD
 // installation, by their argocd-cm and application-controller pods, as far
-// as the user may list them cluster-wide. refused is the first of the two
-// lists that was not allowed: the installations found may then be only
-// some of them.
-func FindInstallations(ctx context.Context, c Clients) (found []string, refused error) {
+// as the user may list them cluster-wide. controllers, when not nil, are
+// the controller pods already listed across namespaces. refused is the
+// first of the two lists that was not allowed: the installations found
+// may then be only some of them.
+func FindInstallations(ctx context.Context, c Clients, controllers []corev1.Pod) (found []string, refused error) {
 	add := func(ns string) {
 		if !slices.Contains(found, ns) {
 			found = append(found, ns)
@@ -69,13 +71,17 @@ func FindInstallations(ctx context.Context, c Clients) (found []string, refused 
 	} else {
 		refused = err
 	}
-	pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector})
-	if err == nil {
-		for _, p := range pods.Items {
-			add(p.Namespace)
+	if controllers == nil {
+		pods, err := c.Kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: argocd.ControllerSelector})
+		if err != nil && refused == nil {
+			refused = err
 		}
-	} else if refused == nil {
-		refused = err
+		if err == nil {
+			controllers = pods.Items
+		}
+	}
+	for _, p := range controllers {
+		add(p.Namespace)
 	}
 	slices.Sort(found)
 	return found, refused
