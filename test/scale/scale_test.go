@@ -164,6 +164,38 @@ func TestRequestsDoNotGrowWithApplications(t *testing.T) {
 	}
 }
 
+// maxRequestsOfOneApp is issue 14's bound on `diagnose app ONE`: fewer
+// than 15 requests, whatever the number of Applications.
+const maxRequestsOfOneApp = 14
+
+// TestRequestsOfOneApplication counts the requests of one app's
+// collection, its discovery warm (the CLI caches it on disk): the app, the
+// installation's settings, projects, clusters and controller, the CRDs,
+// and the namespaces, pods, events, ConfigMaps and Secrets of where it
+// deploys.
+func TestRequestsOfOneApplication(t *testing.T) {
+	var n atomic.Int64
+	c := countingClients(t, &n)
+	if have := len(diagnoseAll(t, c).Applications); have < 10 {
+		seedApps(t, have, 10)
+	}
+	collect := func() *snapshot.Snapshot {
+		s, err := snapshot.CollectApp(context.Background(), c, snapshot.AppTarget{Namespace: "argocd", Name: "app-001"},
+			snapshot.CollectOptions{ArgoCDNamespace: "argocd", Now: time.Now(), StuckAfter: 5 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	collect()
+	n.Store(0)
+	requireLiveOfEveryApp(t, collect(), 1)
+	t.Logf("API requests of one app: %d", n.Load())
+	if n.Load() > maxRequestsOfOneApp {
+		t.Errorf("one app's collection made %d requests, want at most %d", n.Load(), maxRequestsOfOneApp)
+	}
+}
+
 // maxAllocsPerApp bounds the heap allocations one more Application costs a
 // whole-cluster collection (decoding it, its live objects, its share of
 // the pages). With these apps, decoding through unstructured maps cost
