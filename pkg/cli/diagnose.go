@@ -45,9 +45,6 @@ type ReportFlags struct {
 	NoHeaders  bool
 	// FailOnIncomplete makes a partial report fail (exit 1), for CI.
 	FailOnIncomplete bool
-	// nothingMatched, when set, replaces "No problems found": the
-	// selection was empty, which is not an all-clear.
-	nothingMatched string
 	// Ignore are finding ids not to report (--ignore, ignore.go).
 	Ignore []string
 	// Categories limit the checks run (diagnose install, security); none: all.
@@ -91,8 +88,10 @@ func (f *ReportFlags) threshold() report.Severity {
 
 // reportDiagnosis is the end every diagnose command shares: explain a read
 // that failed, else run the checks over the Snapshot, print the report and
-// turn findings above --fail-on into exit 1.
-func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot, err error) error {
+// turn findings above --fail-on into exit 1. empty, when set, replaces "No
+// problems found": the selection was empty, or the object is not in
+// trouble at all, which is not an all-clear.
+func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot, err error, empty string) error {
 	if err != nil {
 		return explainReadError(err, root.kubeContext())
 	}
@@ -105,7 +104,7 @@ func reportDiagnosis(root *RootOptions, f *ReportFlags, snap *snapshot.Snapshot,
 	if err != nil {
 		return err
 	}
-	if err := report.Print(root.Streams.Out, r, report.PrintOptions{Format: f.Output, Color: useColor, NoHeaders: f.NoHeaders, Width: root.terminalWidth(), Empty: f.nothingMatched}); err != nil {
+	if err := report.Print(root.Streams.Out, r, report.PrintOptions{Format: f.Output, Color: useColor, NoHeaders: f.NoHeaders, Width: root.terminalWidth(), Empty: empty}); err != nil {
 		return fmt.Errorf("print report: %w", err)
 	}
 	if r.Fails(f.threshold()) || f.FailOnIncomplete && len(r.Incomplete) > 0 {

@@ -68,7 +68,7 @@ func (o *DiagnoseAppOptions) Run(ctx context.Context) error {
 		snapshot.AppTarget{Namespace: o.Namespace, Name: o.Name},
 		o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
 	snap, err = o.ArgoCDServer.collectServer(ctx, o.Clients, snap, err)
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err, "")
 }
 
 // completeAppNames offers the Applications of the namespace being used

@@ -92,11 +92,12 @@ func (o *DiagnoseAppsOptions) Run(ctx context.Context) error {
 		Namespace: o.Namespace, AllNamespaces: o.AllNamespaces, Selector: o.Selector, Project: o.Project, WholeCluster: o.WholeCluster,
 	}, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
 	snap, err = o.ArgoCDServer.collectServer(ctx, o.Clients, snap, err)
+	var nothingMatched string
 	if err == nil && !o.WholeCluster && len(snap.Applications) == 0 {
-		o.nothingMatched = o.noMatch()
-		fmt.Fprintln(o.Root.Streams.ErrOut, "warning: "+o.nothingMatched)
+		nothingMatched = o.noMatch()
+		fmt.Fprintln(o.Root.Streams.ErrOut, "warning: "+nothingMatched)
 	}
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err, nothingMatched)
 }
 
 // noMatch says what selected nothing.

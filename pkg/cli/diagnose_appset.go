@@ -75,5 +75,5 @@ func (o *DiagnoseAppSetOptions) Run(ctx context.Context) error {
 		}
 		return &ExitError{Code: code, Err: err}
 	}
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err, "")
 }

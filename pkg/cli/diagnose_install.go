@@ -65,5 +65,5 @@ func (o *DiagnoseInstallOptions) Validate() error { return o.validate() }
 // Run collects the installation, runs the category's checks and prints.
 func (o *DiagnoseInstallOptions) Run(ctx context.Context) error {
 	snap, err := snapshot.CollectInstall(ctx, o.Clients, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err, "")
 }

@@ -52,9 +52,10 @@ func (o *DiagnoseNamespaceOptions) Validate() error { return o.validate() }
 // Run collects, checks and prints.
 func (o *DiagnoseNamespaceOptions) Run(ctx context.Context) error {
 	snap, err := snapshot.CollectNamespace(ctx, o.Clients, o.Name, o.ArgoCD.collectOptions(o.Now(), o.StuckAfter))
+	var notTerminating string
 	if err == nil && snap.Namespaces[0].DeletionTimestamp == nil {
 		// "No problems found" would answer a question nobody asked.
-		o.nothingMatched = fmt.Sprintf("Namespace %s is %s, not Terminating: nothing holds it.", o.Name, snap.Namespaces[0].Status.Phase)
+		notTerminating = fmt.Sprintf("Namespace %s is %s, not Terminating: nothing holds it.", o.Name, snap.Namespaces[0].Status.Phase)
 	}
-	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err)
+	return reportDiagnosis(o.Root, &o.ReportFlags, snap, err, notTerminating)
 }
