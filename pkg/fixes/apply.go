@@ -77,7 +77,11 @@ func (a *Applier) Apply(ctx context.Context, plan Plan) (Result, error) {
 		fmt.Fprintln(a.Out, "Nothing to fix.")
 		return res, nil
 	}
+	plan, left := plan.withoutRedundantRestarts()
 	fmt.Fprintf(a.Out, "Plan (%d changes):\n%s", plan.Actions(), plan.Describe())
+	for _, l := range left {
+		fmt.Fprintln(a.Out, "Note: "+l)
+	}
 	plan, res.Refused = a.leastDamage(plan)
 	if len(plan.Steps) == 0 {
 		return res, nil

@@ -2,7 +2,11 @@ package fixes
 
 import (
 	"reflect"
+	"slices"
 	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/report"
 )
@@ -105,5 +109,51 @@ func TestSentBefore(t *testing.T) {
 	}
 	if sentBefore(earlier, patchOn("api")) {
 		t.Error("a request that conflicted earlier counts as sent")
+	}
+}
+
+func TestWithoutRedundantRestarts(t *testing.T) {
+	sts := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}
+	controller := report.ObjectRef{Group: "apps", Kind: "StatefulSet", Namespace: "argocd", Name: "argocd-application-controller"}
+	server := report.ObjectRef{Group: "apps", Kind: "Deployment", Namespace: "argocd", Name: "argocd-server"}
+	restart := func(ref report.ObjectRef) Step {
+		gvr := sts
+		if ref.Kind == "Deployment" {
+			gvr.Resource = "deployments"
+		}
+		return Step{FindingID: "argocd-config-stale", Fix: report.NewFix("rollout-restart", "low", "restart",
+			report.RolloutRestartAction(gvr, ref, "uid-1", 3, true, time.Unix(0, 0)))}
+	}
+	setEnv := Step{FindingID: "controller-replicas-mismatch", Fix: report.NewFix("set-controller-replicas", "medium", "set",
+		report.JSONPatchAction(sts, controller, []map[string]any{
+			{"op": "test", "path": "/spec/replicas", "value": 2},
+			{"op": "replace", "path": "/spec/template/spec/containers/0/env/0/value", "value": "2"},
+		}))}
+	scale := Step{FindingID: "x", Fix: report.NewFix("scale", "low", "scale",
+		report.JSONPatchAction(sts, controller, []map[string]any{{"op": "replace", "path": "/spec/replicas", "value": 2}}))}
+
+	for _, tt := range []struct {
+		name     string
+		plan     []Step
+		want     []string
+		wantLeft int
+	}{
+		{name: "a restart alone stays", plan: []Step{restart(controller)}, want: []string{"argocd-config-stale/rollout-restart"}},
+		{name: "a restart of a workload whose template another step changes is left out",
+			plan: []Step{restart(controller), setEnv, restart(server)},
+			want: []string{"controller-replicas-mismatch/set-controller-replicas", "argocd-config-stale/rollout-restart"}, wantLeft: 1},
+		{name: "a change outside the pod template restarts nothing",
+			plan: []Step{restart(controller), scale},
+			want: []string{"argocd-config-stale/rollout-restart", "x/scale"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			kept, left := Plan{Steps: tt.plan}.withoutRedundantRestarts()
+			if got := stepIDs(kept.Steps); !slices.Equal(got, tt.want) {
+				t.Errorf("kept %v, want %v", got, tt.want)
+			}
+			if len(left) != tt.wantLeft {
+				t.Errorf("left out %v, want %d", left, tt.wantLeft)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package fixes
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -38,4 +39,51 @@ func (a *Applier) waitRollout(ctx context.Context, act report.Action) error {
 	}
 	fmt.Fprintf(a.Out, "Rolled out: %s\n", act.Ref())
 	return nil
+}
+
+// withoutRedundantRestarts leaves out of the plan the rollout restarts of
+// a workload whose pod template another step changes (set-controller-
+// replicas edits an env value): its pods restart anyway, and the restart,
+// bound to the generation it was diagnosed at, would conflict with the
+// plan's own write. left names what was left out, and why.
+func (p Plan) withoutRedundantRestarts() (kept Plan, left []string) {
+	templateChangedBy := map[report.ObjectRef]string{}
+	for _, s := range p.Steps {
+		for _, act := range s.Fix.Actions {
+			if !isRolloutRestart(act) && changesPodTemplate(act) {
+				templateChangedBy[act.Ref()] = s.Fix.ID
+			}
+		}
+	}
+	for _, s := range p.Steps {
+		if len(s.Fix.Actions) == 1 && isRolloutRestart(s.Fix.Actions[0]) {
+			if by, ok := templateChangedBy[s.Fix.Actions[0].Ref()]; ok {
+				left = append(left, fmt.Sprintf("%s of %s left out: %s changes its pod template, which restarts its pods", s.Fix.ID, s.Fix.Actions[0].Ref(), by))
+				continue
+			}
+		}
+		kept.Steps = append(kept.Steps, s)
+	}
+	return kept, left
+}
+
+// changesPodTemplate tells a JSON patch that writes under
+// /spec/template, which rolls a workload's pods.
+func changesPodTemplate(a report.Action) bool {
+	if a.Verb != report.VerbPatch || a.PatchType != report.PatchJSON {
+		return false
+	}
+	var ops []struct {
+		Op   string `json:"op"`
+		Path string `json:"path"`
+	}
+	if err := json.Unmarshal(a.Body, &ops); err != nil {
+		return false
+	}
+	for _, op := range ops {
+		if op.Op != "test" && strings.HasPrefix(op.Path, "/spec/template/") {
+			return true
+		}
+	}
+	return false
 }

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/argofix/kubectl-argofix/test/controlplane"
@@ -209,4 +210,36 @@ func unstructuredNestedMap(obj map[string]any, fields ...string) (map[string]any
 		cur = next
 	}
 	return cur, true, nil
+}
+
+// Both fixes of the controller StatefulSet in one run: set-controller-
+// replicas changes its pod template, so the rollout restart of the same
+// StatefulSet is left out (its pods restart anyway) instead of
+// conflicting with the plan's own write.
+func TestFixInstallReplicasAndRestartTogether(t *testing.T) {
+	needPlugin(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	sc := freshScenario(ctx, t, "install-misconfigured", "fix-install-both")
+	ns := sc.Namespace()
+	defer func() { _ = suite.cp.DeleteNamespace(context.Background(), ns) }()
+	kube, err := suite.cp.Clientset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A controller setting changed after its pods started: the controller is stale too.
+	patch := []byte(`{"data":{"controller.status.processors":"30"}}`)
+	if _, err := kube.CoreV1().ConfigMaps(ns).Patch(ctx, "argocd-cmd-params-cm", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, rep := installDiagnosis(t, ns, "install")
+	stale := findingsWithID(rep, "argocd-config-stale")
+	if !slices.ContainsFunc(stale, func(f finding) bool { return f.Object.Name == "argocd-application-controller" }) ||
+		len(findingsWithID(rep, "controller-replicas-mismatch")) != 1 {
+		t.Fatalf("want the controller stale and its replicas mismatched\n%s", res)
+	}
+	fix := runPlugin(t, fixArgs(ns, "fix", "install", "--only", "set-controller-replicas,rollout-restart", "--yes", "--journal-dir", t.TempDir())...)
+	wantExit(t, fix, 0)
+	wantStdout(t, fix, "rollout-restart of StatefulSet.apps "+ns+"/argocd-application-controller left out: set-controller-replicas changes its pod template")
+	wantStdout(t, fix, "1 applied, 0 already resolved, 0 conflicts")
 }
