@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -56,17 +57,17 @@ func diagnose(t *testing.T, args ...string) (report, int) {
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
-			t.Fatalf("running kubectl-argofix %s: %v", strings.Join(full, " "), err)
+			t.Fatalf("running kubectl-argofix %s: %v", redacted(full), err)
 		}
 		code = exit.ExitCode()
 	}
-	t.Logf("kubectl-argofix %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+	t.Logf("kubectl-argofix %s: exit %d\nstdout: %s\nstderr: %s", redacted(args), code, stdout.String(), stderr.String())
 	rep := report{raw: stdout.String()}
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		if code == 2 {
-			t.Fatalf("WAITS ON CLI: kubectl-argofix rejected %q (exit 2, bad usage): %s", strings.Join(args, " "), strings.TrimSpace(stderr.String()))
+			t.Fatalf("WAITS ON CLI: kubectl-argofix rejected %q (exit 2, bad usage): %s", redacted(args), strings.TrimSpace(stderr.String()))
 		}
-		t.Fatalf("kubectl-argofix %s (exit %d) printed no JSON report: %v\nstderr: %s", strings.Join(args, " "), code, err, stderr.String())
+		t.Fatalf("kubectl-argofix %s (exit %d) printed no JSON report: %v\nstderr: %s", redacted(args), code, err, stderr.String())
 	}
 	return rep, code
 }
@@ -138,4 +139,16 @@ func requireMentions(t *testing.T, f *finding, waitsOn string, words ...string) 
 			t.Errorf("WAITS ON CHECK %q: finding %s does not mention %q; summary %q, evidence %q", waitsOn, f.ID, w, f.Summary, f.Evidence)
 		}
 	}
+}
+
+// redacted is the command line for the test log, without the value of
+// --auth-token (an argocd-server admin token).
+func redacted(args []string) string {
+	out := slices.Clone(args)
+	for i := range out {
+		if i > 0 && out[i-1] == "--auth-token" {
+			out[i] = "REDACTED"
+		}
+	}
+	return strings.Join(out, " ")
 }
