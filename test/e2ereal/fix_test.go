@@ -61,6 +61,6 @@ func runFix(t *testing.T, args ...string) (string, int) {
 	} else if err != nil {
 		t.Fatalf("running kubectl-argofix: %v", err)
 	}
-	t.Logf("kubectl-argofix %s: exit %d\n%s", strings.Join(args, " "), code, out)
+	t.Logf("kubectl-argofix %s: exit %d\n%s", redacted(args), code, out)
 	return string(out), code
 }

@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocdserver"
 	"github.com/argofix/kubectl-argofix/test/realargocd"
@@ -157,6 +159,20 @@ func TestRealGhostPods(t *testing.T) {
 	if code != 0 {
 		t.Logf("exit %d (a warning does not fail by default; another finding may)", code)
 	}
+
+	// restart-controller, through the guards, on the controller's StatefulSet.
+	out, code := runFix(t, append([]string{"fix", "app", "real-ghost-pods", "-n", ghostNS, "--argocd-namespace", ghostNS,
+		"--only", "restart-controller", "--yes", "--journal-dir", t.TempDir()}, serverArgs...)...)
+	if code != 0 || !strings.Contains(out, "Applied: the patch of StatefulSet.apps "+ghostNS+"/argocd-application-controller") {
+		t.Errorf("restart-controller was not applied (exit %d):\n%s", code, out)
+	}
+	restarted, err := env.cs.AppsV1().StatefulSets(ghostNS).Get(ctx, "argocd-application-controller", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if restarted.Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"] == "" {
+		t.Errorf("the controller's pod template carries no restartedAt: %v", restarted.Spec.Template.Annotations)
+	}
 	t.Logf("TIMING TestRealGhostPods total %s", time.Since(began).Round(time.Millisecond))
 }
 
@@ -178,6 +194,24 @@ func setupGhostNamespace(t *testing.T) {
 		}
 	}
 	if _, err := cs.CoreV1().Secrets(ghostNS).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "argocd-secret", Labels: labels}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The StatefulSet a real installation runs the controller from (this
+	// controller runs as a process beside the plane): what restart-controller
+	// restarts.
+	controllerLabels := map[string]string{"app.kubernetes.io/name": "argocd-application-controller"}
+	sts := &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "argocd-application-controller", Namespace: ghostNS, Labels: controllerLabels},
+		Spec: appsv1.StatefulSetSpec{
+			Replicas: ptr.To[int32](0),
+			Selector: &metav1.LabelSelector{MatchLabels: controllerLabels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: controllerLabels},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "application-controller", Image: "quay.io/argoproj/argocd:v2.14.21"}}},
+			},
+		},
+	}
+	if _, err := cs.AppsV1().StatefulSets(ghostNS).Create(ctx, sts, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	project := &unstructured.Unstructured{Object: map[string]any{
