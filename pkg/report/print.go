@@ -253,6 +253,9 @@ func severityPainter(enabled bool) func(Severity, string) string {
 	}
 }
 
+// maxInstancesNamed bounds the installations the summary line names.
+const maxInstancesNamed = 4
+
 // instancesNote says which Argo CD the report judged apps against.
 func instancesNote(instances []Instance) string {
 	var names []string
@@ -269,5 +272,9 @@ func instancesNote(instances []Instance) string {
 	case 1:
 		return "; Argo CD in namespace " + names[0]
 	}
-	return "; Argo CD in namespaces " + strings.Join(names, ", ") + " (each app judged by the one watching its namespace)"
+	listed := strings.Join(names, ", ")
+	if len(names) > maxInstancesNamed {
+		listed = fmt.Sprintf("%s and %d more (-o json lists them)", strings.Join(names[:maxInstancesNamed], ", "), len(names)-maxInstancesNamed)
+	}
+	return fmt.Sprintf("; Argo CD in %d namespaces: %s; each app judged by the one watching its namespace", len(names), listed)
 }

@@ -174,3 +174,25 @@ func TestReportSaysWhichArgoCD(t *testing.T) {
 		t.Errorf("table:\n%s\njson:\n%s", table.String(), js.String())
 	}
 }
+
+func TestReportNamesSeveralArgoCDs(t *testing.T) {
+	for _, tt := range []struct {
+		namespaces []string
+		want       string
+	}{
+		{[]string{"argocd", "team-b"}, "Argo CD in 2 namespaces: argocd, team-b; each app judged by the one watching its namespace"},
+		{[]string{"a", "b", "c", "d", "e", "f"}, "Argo CD in 6 namespaces: a, b, c, d and 2 more (-o json lists them);"},
+	} {
+		r := NewReport(nil, nil)
+		for _, ns := range tt.namespaces {
+			r.Instances = append(r.Instances, Instance{Namespace: ns})
+		}
+		var table bytes.Buffer
+		if err := Print(&table, r, PrintOptions{Format: OutputTable}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(table.String(), tt.want) {
+			t.Errorf("want %q in:\n%s", tt.want, table.String())
+		}
+	}
+}
