@@ -74,14 +74,14 @@ func collectOtherInstallations(ctx context.Context, c Clients, s *Snapshot, whol
 func collectInstallationOf(ctx context.Context, c Clients, s *Snapshot, shared *acrossNamespaces, whole bool) error {
 	rec := newRecorder()
 	var configErr *argocd.ConfigError
-	if err := shared.settings.use(ctx, c, s, rec); errors.As(err, &configErr) {
+	if err := shared.settings(ctx, c, s, rec); errors.As(err, &configErr) {
 		rec.failed(ReadProblem{Verb: "decode", Resource: "configmaps", Namespace: s.ArgoCDNamespace, Error: err.Error(), Source: Settings})
 		rec.forget(Settings)
 	} else if err != nil {
 		return err
 	}
 	for _, read := range []namespaceRead{shared.params, shared.projects, shared.clusters, shared.controller} {
-		if err := read.use(ctx, c, s, rec); err != nil {
+		if err := read(ctx, c, s, rec); err != nil {
 			return err
 		}
 	}
@@ -103,11 +103,9 @@ type acrossNamespaces struct {
 	settings, params, projects, clusters, controller namespaceRead
 }
 
-// namespaceRead is one LIST across namespaces: use hands an installation
-// its part, or reads its namespace itself when the list was refused.
-type namespaceRead struct {
-	use func(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error
-}
+// namespaceRead hands an installation its part of one LIST across
+// namespaces, or reads its namespace itself when the list was refused.
+type namespaceRead func(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error
 
 // readAcrossNamespaces lists, concurrently, argocd-cm and
 // argocd-cmd-params-cm by name, the AppProjects, the cluster Secrets and
@@ -150,15 +148,15 @@ func byNamespace[T any](items []T, err error, namespaceOf func(T) string,
 	use func(*Snapshot, []T, error, *recorder) error,
 	perNamespace func(context.Context, Clients, *Snapshot, *recorder) error) namespaceRead {
 	if err != nil {
-		return namespaceRead{use: perNamespace}
+		return perNamespace
 	}
 	grouped := map[string][]T{}
 	for _, item := range items {
 		grouped[namespaceOf(item)] = append(grouped[namespaceOf(item)], item)
 	}
-	return namespaceRead{use: func(_ context.Context, _ Clients, s *Snapshot, rec *recorder) error {
+	return func(_ context.Context, _ Clients, s *Snapshot, rec *recorder) error {
 		return use(s, grouped[s.ArgoCDNamespace], nil, rec)
-	}}
+	}
 }
 
 // configMapAcross lists one of Argo CD's ConfigMaps by name across
@@ -170,16 +168,16 @@ func configMapAcross(ctx context.Context, c Clients, name string,
 		return c.Kube.CoreV1().ConfigMaps(metav1.NamespaceAll).List(ctx, opts)
 	}, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
 	if err != nil {
-		return namespaceRead{use: perNamespace}, refusedOrNil(err)
+		return perNamespace, refusedOrNil(err)
 	}
-	return namespaceRead{use: func(_ context.Context, _ Clients, s *Snapshot, rec *recorder) error {
+	return func(_ context.Context, _ Clients, s *Snapshot, rec *recorder) error {
 		for i := range list {
 			if list[i].Namespace == s.ArgoCDNamespace {
 				return use(s, &list[i], nil, rec)
 			}
 		}
 		return use(s, nil, apierrors.NewNotFound(corev1.Resource("configmaps"), name), rec)
-	}}, nil
+	}, nil
 }
 
 // refusedOrNil: a refused list falls back to reads per namespace; any
