@@ -139,28 +139,9 @@ func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, names
 		return nil
 	}
 	rec.done(NamespaceContents)
-	lists, err := c.Discovery.ServerPreferredNamespacedResources()
-	var groupErr *discovery.ErrGroupDiscoveryFailed
-	switch {
-	case errors.As(err, &groupErr):
-		for gv, e := range groupErr.Groups {
-			s.DiscoveryFailures = append(s.DiscoveryFailures, DiscoveryFailure{GroupVersion: gv.String(), Error: e.Error()})
-		}
-	case err != nil:
-		return fmt.Errorf("discover namespaced resources: %w", err)
-	}
-	var resources []schema.GroupVersionResource
-	for _, list := range lists {
-		gv, err := schema.ParseGroupVersion(list.GroupVersion)
-		if err != nil {
-			continue
-		}
-		for _, r := range list.APIResources {
-			gvr := gv.WithResource(r.Name)
-			if slices.Contains(r.Verbs, "list") && !slices.Contains(skippedContent, gvr.GroupResource()) {
-				resources = append(resources, gvr)
-			}
-		}
+	resources, err := listableNamespacedResources(c, s)
+	if err != nil {
+		return err
 	}
 	s.NamespaceContents = map[string][]unstructured.Unstructured{}
 	s.NamespaceUnread = map[string][]string{}
@@ -195,4 +176,35 @@ func collectNamespaceContents(ctx context.Context, c Clients, s *Snapshot, names
 		}
 	}
 	return g.Wait()
+}
+
+// listableNamespacedResources discovers every namespaced resource that
+// can be listed (but those skippedContent names); the API groups whose
+// discovery failed go to s.DiscoveryFailures: the namespace controller
+// cannot finish a namespace while one exists.
+func listableNamespacedResources(c Clients, s *Snapshot) ([]schema.GroupVersionResource, error) {
+	lists, err := c.Discovery.ServerPreferredNamespacedResources()
+	var groupErr *discovery.ErrGroupDiscoveryFailed
+	switch {
+	case errors.As(err, &groupErr):
+		for gv, e := range groupErr.Groups {
+			s.DiscoveryFailures = append(s.DiscoveryFailures, DiscoveryFailure{GroupVersion: gv.String(), Error: e.Error()})
+		}
+	case err != nil:
+		return nil, fmt.Errorf("discover namespaced resources: %w", err)
+	}
+	var resources []schema.GroupVersionResource
+	for _, list := range lists {
+		gv, err := schema.ParseGroupVersion(list.GroupVersion)
+		if err != nil {
+			continue
+		}
+		for _, r := range list.APIResources {
+			gvr := gv.WithResource(r.Name)
+			if slices.Contains(r.Verbs, "list") && !slices.Contains(skippedContent, gvr.GroupResource()) {
+				resources = append(resources, gvr)
+			}
+		}
+	}
+	return resources, nil
 }
