@@ -48,6 +48,15 @@ text "" "## diagnose apps" "" \
   "Here the apps driven by the real Argo CD application-controller of the demo:" ""
 sample diagnose apps -n argocd --argocd-namespace argocd --stuck-after 0s
 
+text "" "## Several Argo CD installations" "" \
+  "Without \`--argocd-namespace\`, each app is judged against the installation" \
+  "that watches its namespace: its own, or one whose \`application.namespaces\`" \
+  "matches it (the demo runs one per scenario namespace; in" \
+  "\`two-instances\`, billing lives in a namespace that two-instances-b watches," \
+  "and ledger names a project that exists only in the other installation):" ""
+sample diagnose app billing
+sample diagnose app ledger -n two-instances-b
+
 text "" "## diagnose namespace" "" \
   "Why a namespace hangs in Terminating: what remains, what holds each object," \
   "which app manages it. (\`make demo\` fixes its stuck namespace with \`fix" \
