@@ -128,7 +128,13 @@ func (o *RootOptions) argoCDNamespace(ctx context.Context, c snapshot.Clients) (
 	case err != nil:
 		return argoCD{}, explainReadError(fmt.Errorf("look for the Argo CD application-controller: %w", err), o.kubeContext())
 	case len(pods.Items) > 0:
-		return argoCD{Namespace: pods.Items[0].Namespace, controllers: pods.Items}, nil
+		// Several installations: the default namespace when it is one of
+		// them, else the first by name, as the API lists them.
+		ns := pods.Items[0].Namespace
+		if slices.ContainsFunc(pods.Items, func(p corev1.Pod) bool { return p.Namespace == DefaultArgoCDNamespace }) {
+			ns = DefaultArgoCDNamespace
+		}
+		return argoCD{Namespace: ns, controllers: pods.Items}, nil
 	default:
 		return argoCD{Namespace: DefaultArgoCDNamespace, Guessed: true, controllers: []corev1.Pod{}}, nil
 	}

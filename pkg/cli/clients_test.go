@@ -81,6 +81,8 @@ func TestArgoCDNamespace(t *testing.T) {
 			want: argoCD{Namespace: "gitops", Chosen: true}, wantAppNS: "gitops"},
 		{name: "controller found", pods: []runtime.Object{testControllerPod("gitops-system"), otherPod},
 			want: argoCD{Namespace: "gitops-system"}, wantControllers: []string{"argocd-application-controller-0"}, wantAppNS: "gitops-system", wantLookups: 1},
+		{name: "several controllers: the default namespace first", pods: []runtime.Object{testControllerPod("a-team"), testControllerPod("argocd")},
+			want: argoCD{Namespace: "argocd"}, wantControllers: []string{"argocd-application-controller-0"}, wantAppNS: "argocd", wantLookups: 1},
 		{name: "-n for apps, controller for the installation", ns: "team-a", pods: []runtime.Object{testControllerPod("gitops-system")},
 			want: argoCD{Namespace: "gitops-system"}, wantControllers: []string{"argocd-application-controller-0"}, wantAppNS: "team-a", wantLookups: 1},
 		{name: "no controller: the default, guessed", pods: []runtime.Object{otherPod},
