@@ -146,8 +146,9 @@ func readLive(ctx context.Context, rc *rest.RESTClient, gvr schema.GroupVersionR
 // keepLivePage appends to kept what keep wants of one page and returns
 // its continue token.
 func keepLivePage(data []byte, gk schema.GroupKind, keep liveKeep, kept *[]keptLive) (string, error) {
+	var scratch []byte
 	page, err := scanLivePage(data, func(page livePage, item []byte) error {
-		key, raw, err := keep.keep(gk, page.apiVersion, page.kind, item)
+		key, raw, err := keep.keep(&scratch, gk, page.apiVersion, page.kind, item)
 		if raw != nil {
 			*kept = append(*kept, keptLive{key: key, raw: raw})
 		}
@@ -168,6 +169,7 @@ func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionReso
 		r = resource.Namespace(ns)
 	}
 	var kept []keptLive
+	var scratch []byte
 	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		return r.List(ctx, opts)
 	})
@@ -178,7 +180,7 @@ func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionReso
 		if err != nil {
 			return err
 		}
-		key, raw, err := keep.keep(gk, "", "", data)
+		key, raw, err := keep.keep(&scratch, gk, "", "", data)
 		if raw != nil {
 			kept = append(kept, keptLive{key: key, raw: raw})
 		}

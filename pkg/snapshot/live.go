@@ -3,6 +3,8 @@ package snapshot
 import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
 // LiveByKey decodes the live object kept under key; nil when none is (or
@@ -37,4 +39,13 @@ func (s *Snapshot) AddLive(obj *unstructured.Unstructured) error {
 	s.LiveKinds[gk] = true
 	s.Live[LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}] = raw
 	return nil
+}
+
+// LiveJSON is LiveObject's object as its kept JSON, for a check that
+// decodes only the few fields it looks at first into its own types.
+func (s *Snapshot) LiveJSON(app *argocd.Application, r argocd.ResourceStatus) (raw []byte, known bool) {
+	if !argocd.IsInCluster(app.Spec.Destination) || !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
+		return nil, false
+	}
+	return s.Live[LiveKey{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}], true
 }

@@ -1,9 +1,9 @@
 package snapshot
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 )
 
 // The live objects are kept as their JSON, trimmed (live_keep.go), and
@@ -11,7 +11,7 @@ import (
 // they took about three times the bytes of their JSON, and decoding every
 // listed object into maps was half the CPU of a whole-cluster diagnosis.
 // The functions below walk JSON the API server sent (validated first with
-// json.Valid) without decoding it: they find where each value ends and
+// json.Valid: the kept copy) without decoding it: they find where each value ends and
 // copy the members that are kept.
 
 var errJSON = errors.New("malformed JSON")
@@ -216,8 +216,20 @@ var configDataKeys = map[string]bool{`"data"`: true, `"binaryData"`: true, `"str
 // liveJSON returns the object's JSON as kept: with apiVersion and kind
 // (list items carry neither), and, unless whole, without managedFields,
 // the last-applied annotation and, of a ConfigMap or Secret, the data.
-func (it liveItem) liveJSON(apiVersion, kind string, whole, configData bool) ([]byte, error) {
-	dst := make([]byte, 0, len(it.raw)+len(apiVersion)+len(kind)+32)
+// dst is scratch space; the result is a copy of exactly its length,
+// checked to be valid JSON (only what is kept is validated).
+func (it liveItem) liveJSON(dst []byte, apiVersion, kind string, whole, configData bool) ([]byte, error) {
+	dst, err := it.appendLiveJSON(dst[:0], apiVersion, kind, whole, configData)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(dst) {
+		return nil, errJSON
+	}
+	return bytes.Clone(dst), nil
+}
+
+func (it liveItem) appendLiveJSON(dst []byte, apiVersion, kind string, whole, configData bool) ([]byte, error) {
 	first := true
 	if !it.hasKind {
 		dst = append(dst, '{')
@@ -289,13 +301,10 @@ type livePage struct {
 	apiVersion, kind, cont string
 }
 
-// scanLivePage walks one page of a list (validated first) and hands each
-// item to fn. The items' kind is the list's without "List".
+// scanLivePage walks one page of a list and hands each item to fn (which
+// validates what it keeps; the rest is never decoded). The items' kind is the list's without "List".
 func scanLivePage(data []byte, fn func(page livePage, item []byte) error) (livePage, error) {
 	var page livePage
-	if !json.Valid(data) {
-		return page, fmt.Errorf("list response: %w", errJSON)
-	}
 	var items []byte
 	err := eachMember(data, func(key, value []byte) error {
 		switch string(key) {

@@ -85,7 +85,8 @@ func TestLiveKeep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, raw, err := keep.keep(gk, "v1", gk.Kind, data)
+		var scratch []byte
+		_, raw, err := keep.keep(&scratch, gk, "v1", gk.Kind, data)
 		if err != nil || raw == nil {
 			return nil
 		}
