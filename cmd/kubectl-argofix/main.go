@@ -23,6 +23,7 @@ var (
 )
 
 func main() {
+	setMemoryLimit()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	cmd := cli.NewRootCmd(streams, cli.BuildInfo{Version: version, Commit: commit, Date: date},

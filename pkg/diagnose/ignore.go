@@ -94,7 +94,7 @@ func annotationsOf(s *snapshot.Snapshot, ref report.ObjectRef) (map[string]strin
 			return c.GetAnnotations(), true
 		}
 	}
-	if obj, ok := s.Live[snapshot.LiveKey{Group: ref.Group, Kind: ref.Kind, Namespace: ref.Namespace, Name: ref.Name}]; ok && obj != nil {
+	if obj := s.LiveByKey(snapshot.LiveKey{Group: ref.Group, Kind: ref.Kind, Namespace: ref.Namespace, Name: ref.Name}); obj != nil {
 		return obj.GetAnnotations(), true
 	}
 	return nil, false

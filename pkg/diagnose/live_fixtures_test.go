@@ -37,17 +37,14 @@ func objDeleting(d time.Duration, finalizers ...string) func(*unstructured.Unstr
 
 // withLiveObjects records objects as live and their kinds as read.
 func withLiveObjects(s *snapshot.Snapshot, objs ...*unstructured.Unstructured) *snapshot.Snapshot {
-	if s.Live == nil {
-		s.Live = map[snapshot.LiveKey]*unstructured.Unstructured{}
+	for _, o := range objs {
+		withResources(s, o.GroupVersionKind())
+		if err := s.AddLive(o); err != nil {
+			panic(err)
+		}
 	}
 	if s.LiveKinds == nil {
 		s.LiveKinds = map[schema.GroupKind]bool{}
-	}
-	for _, o := range objs {
-		gk := o.GroupVersionKind().GroupKind()
-		withResources(s, o.GroupVersionKind())
-		s.LiveKinds[gk] = true
-		s.Live[snapshot.LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}] = o
 	}
 	return s
 }

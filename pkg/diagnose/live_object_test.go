@@ -3,7 +3,6 @@ package diagnose
 import (
 	"testing"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
@@ -14,7 +13,7 @@ func TestLiveObjectOnlyForThisCluster(t *testing.T) {
 	web := argocd.ResourceStatus{Group: "apps", Kind: "Deployment", Namespace: "shop", Name: "web"}
 	s := testSnapshot()
 	s.LiveKinds = map[schema.GroupKind]bool{{Group: "apps", Kind: "Deployment"}: true}
-	s.Live = map[snapshot.LiveKey]*unstructured.Unstructured{}
+	s.Live = map[snapshot.LiveKey][]byte{}
 	local := testApp("local")
 	remote := testApp("remote", func(a *argocd.Application) { a.Spec.Destination.Server = "https://prod-east.example.com" })
 	if obj, known := s.LiveObject(&local, web); !known || obj != nil {

@@ -96,7 +96,7 @@ func podWorkload(s *snapshot.Snapshot, p *corev1.Pod, managed map[workloadKey]bo
 		if !ok {
 			continue
 		}
-		if live := s.Live[snapshot.LiveKey{Group: podOwnerKinds[o.Kind], Kind: o.Kind, Namespace: p.Namespace, Name: o.Name}]; live != nil {
+		if live := s.LiveByKey(snapshot.LiveKey{Group: podOwnerKinds[o.Kind], Kind: o.Kind, Namespace: p.Namespace, Name: o.Name}); live != nil {
 			for _, lo := range live.GetOwnerReferences() {
 				if lo.Kind == up && managed[workloadKey{Kind: up, Namespace: p.Namespace, Name: lo.Name}] {
 					return fmt.Sprintf("%s %s of %s %s", o.Kind, o.Name, up, lo.Name)

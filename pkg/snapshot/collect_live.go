@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -9,10 +10,10 @@ import (
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/pager"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
@@ -23,22 +24,11 @@ import (
 const perNamespaceListLimit = 3
 
 // collectLive lists, once per kind, the live objects the selected apps
-// manage on this cluster.
+// manage on this cluster, and keeps them as trimmed JSON (live_keep.go).
 func collectLive(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
-	s.Live = map[LiveKey]*unstructured.Unstructured{}
+	s.Live = map[LiveKey][]byte{}
 	s.LiveKinds = map[schema.GroupKind]bool{}
-	kinds := map[schema.GroupKind][]string{}
-	for _, app := range s.Applications {
-		if !argocd.IsInCluster(app.Spec.Destination) {
-			continue
-		}
-		for _, r := range app.Status.Resources {
-			gk := schema.GroupKind{Group: r.Group, Kind: r.Kind}
-			if !slices.Contains(kinds[gk], r.Namespace) {
-				kinds[gk] = append(kinds[gk], r.Namespace)
-			}
-		}
-	}
+	kinds := liveKinds(s.Applications)
 	if len(kinds) == 0 || c.Mapper == nil {
 		rec.done(Live)
 		return nil
@@ -59,7 +49,7 @@ func collectLive(ctx context.Context, c Clients, s *Snapshot, rec *recorder) err
 			defer mu.Unlock()
 			s.LiveKinds[gk] = true
 			for _, o := range objects {
-				s.Live[LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}] = o
+				s.Live[o.key] = o.raw
 			}
 			return nil
 		})
@@ -67,32 +57,56 @@ func collectLive(ctx context.Context, c Clients, s *Snapshot, rec *recorder) err
 	return g.Wait()
 }
 
+// liveKinds are the kinds the apps manage on this cluster, with the
+// namespaces of their objects.
+func liveKinds(apps []argocd.Application) map[schema.GroupKind][]string {
+	kinds := map[schema.GroupKind][]string{}
+	for _, app := range apps {
+		if !argocd.IsInCluster(app.Spec.Destination) {
+			continue
+		}
+		for _, r := range app.Status.Resources {
+			gk := schema.GroupKind{Group: r.Group, Kind: r.Kind}
+			if !slices.Contains(kinds[gk], r.Namespace) {
+				kinds[gk] = append(kinds[gk], r.Namespace)
+			}
+		}
+	}
+	return kinds
+}
+
+// keptLive is one live object kept, as its trimmed JSON.
+type keptLive struct {
+	key LiveKey
+	raw []byte
+}
+
 // listKind lists one kind in the given namespaces, page by page, keeping
 // of each page only the objects keep wants, trimmed. It returns nil
 // objects (and logs why) when the kind cannot be read; that is not fatal.
-func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []string, keep liveKeep, rec *recorder) (schema.GroupVersionResource, []*unstructured.Unstructured, error) {
+func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []string, keep liveKeep, rec *recorder) (schema.GroupVersionResource, []keptLive, error) {
 	mapping, err := c.Mapper.RESTMapping(gk)
 	if err != nil {
 		rec.failed(ReadProblem{Verb: "list", Resource: gk.String(), Error: fmt.Sprintf("kind not served by the cluster: %v", err), Source: Live})
 		return schema.GroupVersionResource{}, nil, nil
 	}
-	resource := c.Dynamic.Resource(mapping.Resource)
+	namespaced := mapping.Scope.Name() == "namespace"
 	scopes := []string{metav1.NamespaceAll}
-	if mapping.Scope.Name() == "namespace" && len(namespaces) <= perNamespaceListLimit && !slices.Contains(namespaces, "") {
+	if namespaced && len(namespaces) <= perNamespaceListLimit && !slices.Contains(namespaces, "") {
 		scopes = namespaces
 	}
-	objects := []*unstructured.Unstructured{}
+	rc := restClientOf(c)
+	objects := []keptLive{}
 	for _, ns := range scopes {
-		r := dynamic.ResourceInterface(resource)
-		if mapping.Scope.Name() == "namespace" {
-			r = resource.Namespace(ns)
+		if !namespaced {
+			ns = metav1.NamespaceAll
 		}
-		var kept []*unstructured.Unstructured
-		err := eachListItem(ctx, r, func(o *unstructured.Unstructured) {
-			if keep.keep(gk, o) {
-				kept = append(kept, o)
-			}
-		})
+		var kept []keptLive
+		if rc != nil {
+			kept, err = readLive(ctx, rc, mapping.Resource, ns, gk, keep)
+		} else {
+			kept, err = listLiveDynamic(ctx, c, mapping.Resource, namespaced, ns, gk, keep)
+		}
 		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
 			rec.failed(ReadProblem{Verb: "list", Resource: mapping.Resource.GroupResource().String(), Namespace: ns, Error: err.Error(), Source: Live})
 			return mapping.Resource, nil, nil
@@ -105,23 +119,72 @@ func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []
 	return mapping.Resource, objects, nil
 }
 
-// eachListItem lists r page by page and hands each item to fn; the page
-// itself is dropped after it, so only what fn keeps stays in memory. No
-// page is fetched ahead (the pager's default buffers 10): with several
-// kinds listed at once, pages decoded ahead into maps were most of the
-// peak heap at 5,000 Applications.
-func eachListItem(ctx context.Context, r dynamic.ResourceInterface, fn func(*unstructured.Unstructured)) error {
+// collectionPath is the path of a resource's collection, in one
+// namespace or all.
+func collectionPath(gvr schema.GroupVersionResource, ns string) string {
+	p := "/apis/" + gvr.Group + "/" + gvr.Version
+	if gvr.Group == "" {
+		p = "/api/" + gvr.Version
+	}
+	if ns != metav1.NamespaceAll {
+		p += "/namespaces/" + ns
+	}
+	return p + "/" + gvr.Resource
+}
+
+// readLive GETs one kind page by page and keeps, of each page, the items
+// keep wants as trimmed JSON, without decoding them: the page is walked
+// (live_json.go) and dropped.
+func readLive(ctx context.Context, rc *rest.RESTClient, gvr schema.GroupVersionResource, ns string, gk schema.GroupKind, keep liveKeep) ([]keptLive, error) {
+	var kept []keptLive
+	err := getPages(ctx, rc, collectionPath(gvr, ns), nil, func(data []byte) (string, error) {
+		return keepLivePage(data, gk, keep, &kept)
+	}, func() { kept = kept[:0] })
+	return kept, err
+}
+
+// keepLivePage appends to kept what keep wants of one page and returns
+// its continue token.
+func keepLivePage(data []byte, gk schema.GroupKind, keep liveKeep, kept *[]keptLive) (string, error) {
+	var scratch []byte
+	page, err := scanLivePage(data, func(page livePage, item []byte) error {
+		key, raw, err := keep.keep(&scratch, gk, page.apiVersion, page.kind, item)
+		if raw != nil {
+			*kept = append(*kept, keptLive{key: key, raw: raw})
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("decode list of %s: %w", gk, err)
+	}
+	return page.cont, nil
+}
+
+// listLiveDynamic lists one kind through the dynamic client (the fakes of
+// pure tests), page by page with no page fetched ahead.
+func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionResource, namespaced bool, ns string, gk schema.GroupKind, keep liveKeep) ([]keptLive, error) {
+	resource := c.Dynamic.Resource(gvr)
+	r := dynamic.ResourceInterface(resource)
+	if namespaced {
+		r = resource.Namespace(ns)
+	}
+	var kept []keptLive
+	var scratch []byte
 	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		return r.List(ctx, opts)
 	})
 	p.PageSize = listPageSize
 	p.PageBufferSize = 0
-	return p.EachListItem(ctx, metav1.ListOptions{}, func(obj runtime.Object) error {
-		o, ok := obj.(*unstructured.Unstructured)
-		if !ok {
-			return fmt.Errorf("list returned %T, want *unstructured.Unstructured", obj)
+	err := p.EachListItem(ctx, metav1.ListOptions{}, func(obj runtime.Object) error {
+		data, err := json.Marshal(obj)
+		if err != nil {
+			return err
 		}
-		fn(o)
-		return nil
+		key, raw, err := keep.keep(&scratch, gk, "", "", data)
+		if raw != nil {
+			kept = append(kept, keptLive{key: key, raw: raw})
+		}
+		return err
 	})
+	return kept, err
 }

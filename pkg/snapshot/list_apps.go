@@ -47,7 +47,8 @@ func listApplications(ctx context.Context, c Clients, ns string, rec *recorder) 
 }
 
 // decodeApplicationsPage appends the page's Applications to apps and
-// returns its continue token. The whole page is decoded in one pass; only
+// returns its continue token. Their managedFields are dropped: no check
+// reads an Application's, and they held 8 MB at 5,000 apps. The whole page is decoded in one pass; only
 // when that fails is it decoded again item by item, so that one malformed
 // Application is reported and skipped.
 func decodeApplicationsPage(data []byte, apps *[]argocd.Application, problems *[]ReadProblem) (string, error) {
@@ -56,6 +57,13 @@ func decodeApplicationsPage(data []byte, apps *[]argocd.Application, problems *[
 		Items    []argocd.Application `json:"items"`
 	}
 	if err := json.Unmarshal(data, &page); err == nil {
+		if *apps == nil && page.Metadata.RemainingItemCount != nil {
+			// The whole list at once, not by doubling.
+			*apps = make([]argocd.Application, 0, len(page.Items)+int(min(*page.Metadata.RemainingItemCount, 1<<20)))
+		}
+		for i := range page.Items {
+			page.Items[i].ManagedFields = nil
+		}
 		*apps = append(*apps, page.Items...)
 		return page.Metadata.Continue, nil
 	}
@@ -72,6 +80,7 @@ func decodeApplicationsPage(data []byte, apps *[]argocd.Application, problems *[
 			*problems = append(*problems, ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Error: err.Error()})
 			continue
 		}
+		app.ManagedFields = nil
 		*apps = append(*apps, app)
 	}
 	return raw.Metadata.Continue, nil

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
@@ -44,24 +43,31 @@ func newLiveKeep(apps []argocd.Application) liveKeep {
 // app manages them, for their ownerReferences.
 var ownerKinds = map[schema.GroupKind]bool{{Group: "apps", Kind: "ReplicaSet"}: true, {Group: "batch", Kind: "Job"}: true}
 
-// keep trims o to what the checks read and tells whether to keep it.
-func (k liveKeep) keep(gk schema.GroupKind, o *unstructured.Unstructured) bool {
-	whole, managed := k.managed[LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}]
-	if !managed && !ownerKinds[gk] {
-		return false
+// want tells whether to keep an object listed of kind gk, and whether
+// whole.
+func (k liveKeep) want(gk schema.GroupKind, namespace, name string) (keep, whole bool) {
+	whole, managed := k.managed[LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: namespace, Name: name}]
+	return managed || ownerKinds[gk], whole
+}
+
+// keep returns the JSON to keep of one listed item of kind gk (nil when
+// no check reads it): of a Synced object, without managedFields, the
+// kubectl last-applied annotation and a ConfigMap's or Secret's data.
+// scratch is reused between calls of one goroutine.
+func (k liveKeep) keep(scratch *[]byte, gk schema.GroupKind, apiVersion, kind string, raw []byte) (LiveKey, []byte, error) {
+	it, err := scanLiveItem(raw)
+	if err != nil {
+		return LiveKey{}, nil, err
 	}
-	if whole {
-		return true
+	key := LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: it.namespace, Name: it.name}
+	keep, whole := k.want(gk, it.namespace, it.name)
+	if !keep {
+		return key, nil, nil
 	}
-	meta, _ := o.Object["metadata"].(map[string]any)
-	delete(meta, "managedFields")
-	if ann, ok := meta["annotations"].(map[string]any); ok {
-		delete(ann, lastAppliedAnnotation)
+	configData := gk.Group == "" && (gk.Kind == "ConfigMap" || gk.Kind == "Secret")
+	if cap(*scratch) < len(raw)+len(apiVersion)+len(kind)+32 {
+		*scratch = make([]byte, 0, 2*len(raw)+len(apiVersion)+len(kind)+32)
 	}
-	if gk.Group == "" && (gk.Kind == "ConfigMap" || gk.Kind == "Secret") {
-		delete(o.Object, "data")
-		delete(o.Object, "binaryData")
-		delete(o.Object, "stringData")
-	}
-	return true
+	out, err := it.liveJSON(*scratch, apiVersion, kind, whole, configData)
+	return key, out, err
 }

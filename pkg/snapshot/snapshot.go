@@ -57,8 +57,10 @@ type Snapshot struct {
 	// Live holds the objects the selected apps manage (status.resources),
 	// read from the cluster for in-cluster destinations, keyed by LiveKey.
 	// LiveKinds records which kinds were listed: a managed object of a
-	// listed kind that is absent from Live is really gone.
-	Live      map[LiveKey]*unstructured.Unstructured
+	// listed kind that is absent from Live is really gone. Each object is
+	// kept as its JSON, trimmed (live_keep.go); LiveObject and LiveByKey
+	// decode it.
+	Live      map[LiveKey][]byte
 	LiveKinds map[schema.GroupKind]bool
 	// Resources maps each kind read (live or left in a namespace) to the
 	// API resource it was read through, for the fixes that write to it.
@@ -150,7 +152,7 @@ func (s *Snapshot) LiveObject(app *argocd.Application, r argocd.ResourceStatus) 
 	if !argocd.IsInCluster(app.Spec.Destination) || !s.LiveKinds[schema.GroupKind{Group: r.Group, Kind: r.Kind}] {
 		return nil, false
 	}
-	return s.Live[LiveKey{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}], true
+	return s.LiveByKey(LiveKey{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}), true
 }
 
 // Project returns the AppProject called name, if it exists.

@@ -79,22 +79,39 @@ func TestLiveKeep(t *testing.T) {
 			"data": map[string]any{"k": "v"}}}
 	}
 	gk := schema.GroupKind{Kind: "ConfigMap"}
-	if keep.keep(gk, cm("other")) {
+	kept := func(gk schema.GroupKind, o *unstructured.Unstructured) *unstructured.Unstructured {
+		t.Helper()
+		data, err := o.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var scratch []byte
+		_, raw, err := keep.keep(&scratch, gk, "v1", gk.Kind, data)
+		if err != nil || raw == nil {
+			return nil
+		}
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(raw); err != nil {
+			t.Fatalf("kept JSON %s: %v", raw, err)
+		}
+		return u
+	}
+	if kept(gk, cm("other")) != nil {
 		t.Error("an object no app manages was kept")
 	}
-	synced := cm("synced")
-	if !keep.keep(gk, synced) {
+	synced := kept(gk, cm("synced"))
+	if synced == nil {
 		t.Fatal("a managed object was dropped")
 	}
 	if synced.GetManagedFields() != nil || synced.GetAnnotations()[lastAppliedAnnotation] != "" || synced.Object["data"] != nil || synced.GetAnnotations()["x"] != "y" {
 		t.Errorf("synced object not trimmed as expected: %v", synced.Object)
 	}
-	drifted := cm("drifted")
-	if !keep.keep(gk, drifted) || drifted.GetManagedFields() == nil || drifted.Object["data"] == nil || drifted.GetAnnotations()[lastAppliedAnnotation] == "" {
-		t.Errorf("OutOfSync object trimmed: %v", drifted.Object)
+	drifted := kept(gk, cm("drifted"))
+	if drifted == nil || drifted.GetManagedFields() == nil || drifted.Object["data"] == nil || drifted.GetAnnotations()[lastAppliedAnnotation] == "" {
+		t.Errorf("OutOfSync object trimmed: %v", drifted)
 	}
-	rs := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "web-1", "namespace": "a"}}}
-	if !keep.keep(schema.GroupKind{Group: "apps", Kind: "ReplicaSet"}, rs) {
+	rs := &unstructured.Unstructured{Object: map[string]any{"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": map[string]any{"name": "web-1", "namespace": "a"}}}
+	if kept(schema.GroupKind{Group: "apps", Kind: "ReplicaSet"}, rs) == nil {
 		t.Error("a ReplicaSet, which stale-pods follows to its Deployment, was dropped")
 	}
 }
