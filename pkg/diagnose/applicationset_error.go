@@ -18,8 +18,9 @@ import (
 // it once no dependent with blockOwnerDeletion remains.
 const foregroundDeletion = "foregroundDeletion"
 
-// checkApplicationSetError reports ApplicationSets that cannot generate
-// their Applications (ErrorOccurred True or ResourcesUpToDate False), that
+// checkApplicationSetError reports ApplicationSets that cannot generate or
+// write (some of) their Applications (ErrorOccurred True or
+// ResourcesUpToDate False), that
 // no controller reconciles because their namespace is outside
 // applicationsetcontroller.namespaces (no status at all), or whose
 // deletion is stuck (foreground deletion waiting on child Applications, or
@@ -69,10 +70,30 @@ func appSetConditionFinding(s *snapshot.Snapshot, set *argocd.ApplicationSet) *r
 	if first.Reason != "" {
 		cause = first.Reason + ": " + first.Message
 	}
-	f.Summary = fmt.Sprintf("ApplicationSet %s cannot generate its Applications: %s", set.Name, firstLine(cause))
+	what := "cannot generate its Applications"
+	if appSetPartial(first.Reason) {
+		// v2.14.21 still writes the set's other Applications.
+		what = "cannot create or update some of its Applications"
+	}
+	f.Summary = fmt.Sprintf("ApplicationSet %s %s: %s", set.Name, what, firstLine(cause))
 	f.Evidence = append(f.Evidence, appSetCauseEvidence(s, set, first)...)
-	f.Evidence = append(f.Evidence, childrenLine(s, set))
+	f.Evidence = append(f.Evidence, childrenLine(s, set, first.Reason))
 	return f
+}
+
+// appSetPartial tells whether the controller, failing with reason, still
+// wrote the set's other Applications. Observed with v2.14.21
+// (test/e2ereal/OBSERVED.md): a validation error skips only the
+// Applications that fail it (the rest are created, updated and deleted);
+// a create or update error skips the Application it names, writes the
+// others, and then stops before deleting. Only a generator or template
+// error stops everything.
+func appSetPartial(reason string) bool {
+	switch reason {
+	case argocd.AppSetReasonValidationError, "CreateApplicationError", "UpdateApplicationError":
+		return true
+	}
+	return false
 }
 
 // appSetConditionEvidence quotes each failing condition, once per message
@@ -104,12 +125,17 @@ var (
 	alreadyOwnedRE  = regexp.MustCompile(`Object (\S+)/(\S+) is already owned by another ApplicationSet controller (\S+)`)
 	duplicateNameRE = regexp.MustCompile(`contains applications with duplicate name: (\S+)`)
 	missingProjRE   = regexp.MustCompile(`application references project (\S+) which does not exist`)
-	andMoreRE       = regexp.MustCompile(`\(and (\d+) more\)`)
+	// The API server refusing a generated Application, as the controller
+	// quotes it (UpdateApplicationError / CreateApplicationError).
+	invalidAppRE  = regexp.MustCompile(`Application\.argoproj\.io "([^"]+)" is invalid: (\S+): Invalid value`)
+	gitRepoFailRE = regexp.MustCompile(`failed to list refs: ([^\n]+)`)
+	andMoreRE     = regexp.MustCompile(`\(and (\d+) more\)`)
 )
 
 // appSetCauseEvidence says what the condition's message means: which
-// object, name or project is at fault, and that one failing parameter set
-// stops the whole reconcile.
+// object, name, project or repository is at fault, and how much of the
+// reconcile the failure stops (all of it for a generator or template
+// error, only the failing Applications otherwise).
 func appSetCauseEvidence(s *snapshot.Snapshot, set *argocd.ApplicationSet, c argocd.ApplicationSetCondition) []string {
 	var out []string
 	msg := c.Message
@@ -117,7 +143,7 @@ func appSetCauseEvidence(s *snapshot.Snapshot, set *argocd.ApplicationSet, c arg
 		out = append(out, fmt.Sprintf("Application %s/%s already belongs to ApplicationSet %s (its controller ownerReference): two ApplicationSets generate the same Application name; rename one template's metadata.name, or delete the other set's Application if it was moved on purpose", m[1], m[2], m[3]))
 	}
 	if m := duplicateNameRE.FindStringSubmatch(msg); m != nil {
-		out = append(out, fmt.Sprintf("two parameter sets render the same Application name %s: make spec.template.metadata.name unique per parameter set (add a generator parameter to it)", m[1]))
+		out = append(out, fmt.Sprintf("two parameter sets render the same Application name %s (the first one is written, the later ones are skipped): make spec.template.metadata.name unique per parameter set (add a generator parameter to it)", m[1]))
 	}
 	if m := missingProjRE.FindStringSubmatch(msg); m != nil {
 		out = append(out, appSetProjectEvidence(s, m[1]))
@@ -126,14 +152,26 @@ func appSetCauseEvidence(s *snapshot.Snapshot, set *argocd.ApplicationSet, c arg
 		strings.Contains(msg, "destination spec is invalid") {
 		out = append(out, fmt.Sprintf("a generated destination names no registered cluster: check the generator's cluster values against the cluster Secrets in %s (kubectl -n %s get secrets -l argocd.argoproj.io/secret-type=cluster)", s.ArgoCDNamespace, s.ArgoCDNamespace))
 	}
+	if m := invalidAppRE.FindStringSubmatch(msg); m != nil {
+		if m[2] == "metadata.name" {
+			out = append(out, fmt.Sprintf("the template renders the Application name %s, which the API server refuses: names must be lower-case RFC 1123 subdomains (a-z, 0-9, '-', '.'); lower-case the generator value, or with goTemplate: true write {{ lower .param }} in spec.template.metadata.name", m[1]))
+		} else {
+			out = append(out, fmt.Sprintf("the API server refuses the generated Application %s (field %s): correct spec.template or the generator values it uses", m[1], m[2]))
+		}
+	}
+	if m := gitRepoFailRE.FindStringSubmatch(msg); m != nil {
+		out = append(out, fmt.Sprintf("the repo-server cannot read a Git generator's repository (%s; the message does not name it): check spec.generators[].git.repoURL and revision, and, for a private repository, its credentials (Secrets labelled argocd.argoproj.io/secret-type=repository or repo-creds in %s)", m[1], s.ArgoCDNamespace))
+	}
 	if m := andMoreRE.FindStringSubmatch(msg); m != nil {
 		out = append(out, fmt.Sprintf("the message quotes the last invalid Application; %s more failed validation too", m[1]))
 	}
 	switch c.Reason {
-	case argocd.AppSetReasonValidationError, argocd.AppSetReasonRenderTemplateError, argocd.AppSetReasonGenerationError:
+	case argocd.AppSetReasonRenderTemplateError, argocd.AppSetReasonGenerationError:
 		out = append(out, "one failing parameter set stops the whole reconcile: no Application of this set is created, updated or deleted until it is fixed; the controller retries every 3 minutes")
+	case argocd.AppSetReasonValidationError:
+		out = append(out, "only the Applications that fail validation are skipped (not created or updated; an existing one keeps its last generated spec): the set's other Applications are still created, updated and deleted; the controller retries every 3 minutes")
 	case "CreateApplicationError", "UpdateApplicationError":
-		out = append(out, "the reconcile stopped at this error: Applications that are no longer generated are not deleted until it is fixed")
+		out = append(out, "only the Application named in the message was not written; the set's other Applications were created or updated, but the reconcile stopped at this error: Applications that are no longer generated are not deleted until it is fixed")
 	}
 	return out
 }
@@ -277,8 +315,9 @@ func childEvidence(s *snapshot.Snapshot, app *argocd.Application, ids []string) 
 	return line + fmt.Sprintf("; its findings: %s (kubectl argofix diagnose app %s -n %s)", strings.Join(ids, ", "), app.Name, app.Namespace)
 }
 
-// childrenLine names the Applications the set owns.
-func childrenLine(s *snapshot.Snapshot, set *argocd.ApplicationSet) string {
+// childrenLine names the Applications the set owns; after a generator or
+// template error (reason) none of them was written.
+func childrenLine(s *snapshot.Snapshot, set *argocd.ApplicationSet, reason string) string {
 	children := appSetChildren(s, set)
 	if len(children) == 0 {
 		return "Applications owned by this ApplicationSet (ownerReferences): none found"
@@ -287,7 +326,11 @@ func childrenLine(s *snapshot.Snapshot, set *argocd.ApplicationSet) string {
 	for _, app := range children {
 		names = append(names, app.Name)
 	}
-	return fmt.Sprintf("Applications owned by this ApplicationSet (ownerReferences): %s; they keep their last generated spec", strings.Join(names, ", "))
+	line := "Applications owned by this ApplicationSet (ownerReferences): " + strings.Join(names, ", ")
+	if !appSetPartial(reason) {
+		line += "; they keep their last generated spec"
+	}
+	return line
 }
 
 // firstLine cuts a message at its first newline.

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/argofix/kubectl-argofix/test/controlplane"
@@ -92,7 +93,11 @@ type ArgoCD struct {
 	// Options.Server is set.
 	ServerAddr string
 	controller *process.Process
-	stopped    bool
+	// appset is the applicationset-controller a test started, if any;
+	// appsetMu serialises its start and stop (tests run in parallel).
+	appset   *AppSetController
+	appsetMu sync.Mutex
+	stopped  bool
 }
 
 // Start starts redis, the repo-server and the application-controller and
