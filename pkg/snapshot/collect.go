@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -98,18 +99,34 @@ func CollectApp(ctx context.Context, c Clients, target AppTarget, opts CollectOp
 	return s, nil
 }
 
-// collectInstallation reads what every check shares: argocd-cm,
-// argocd-cmd-params-cm, projects and cluster Secrets of the control
-// namespace. The projects come after argocd-cm, whose absence they judge.
+// collectInstallation reads what every check shares, concurrently:
+// argocd-cm, argocd-cmd-params-cm, projects and cluster Secrets of the
+// control namespace. Then a guessed namespace is judged by what it held.
 func collectInstallation(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	g, ctx := errgroup.WithContext(ctx)
 	for _, read := range []func(context.Context, Clients, *Snapshot, *recorder) error{
 		collectConfigMaps, collectProjects, collectClusters,
 	} {
-		if err := read(ctx, c, s, rec); err != nil {
-			return err
-		}
+		g.Go(func() error { return read(ctx, c, s, rec) })
 	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	judgeGuessedNamespace(s, rec)
 	return nil
+}
+
+// judgeGuessedNamespace: with the namespace only guessed (no controller
+// found) and no sign of Argo CD in it, neither argocd-cm nor an
+// AppProject, the projects count as unread: otherwise every project
+// would look missing.
+func judgeGuessedNamespace(s *Snapshot, rec *recorder) {
+	if !s.ArgoCDNamespaceGuessed || s.Settings.Found || len(s.Projects) > 0 || !rec.has(Projects) {
+		return
+	}
+	rec.forget(Projects)
+	rec.failed(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: s.ArgoCDNamespace, Source: Projects,
+		Error: fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", s.ArgoCDNamespace)})
 }
 
 // collectConfigMaps reads argocd-cm and argocd-cmd-params-cm with one LIST
@@ -216,11 +233,6 @@ func useProjects(s *Snapshot, projects []unstructured.Unstructured, err error, r
 	}
 	for i := range projects {
 		s.Projects = append(s.Projects, decodeProject(&projects[i], rec))
-	}
-	if s.ArgoCDNamespaceGuessed && !s.Settings.Found && len(s.Projects) == 0 {
-		rec.failed(ReadProblem{Verb: "find", Resource: "Argo CD installation", Namespace: ns, Source: Projects,
-			Error: fmt.Sprintf("no argocd-application-controller pod was found, and namespace %q (the default) has neither argocd-cm nor an AppProject: pass --argocd-namespace", ns)})
-		return nil
 	}
 	rec.done(Projects)
 	return nil

@@ -107,13 +107,6 @@ func ownedBySet(app argocd.Application) bool {
 	})
 }
 
-// has tells whether a source has been marked read so far.
-func (r *recorder) has(src Source) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.read[src]
-}
-
 // AppSetTarget selects one ApplicationSet.
 type AppSetTarget struct {
 	Namespace string

@@ -243,10 +243,3 @@ func (s *Snapshot) judgeBy(other *Snapshot) {
 	maps.Copy(s.Read, other.Read)
 	s.Problems = slices.Clone(other.Problems)
 }
-
-// forget takes back a source marked read whose data turned out unusable.
-func (r *recorder) forget(src Source) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.read, src)
-}

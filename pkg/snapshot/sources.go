@@ -110,6 +110,20 @@ func (r *recorder) failed(p ReadProblem) {
 	r.problems = append(r.problems, p)
 }
 
+// has tells whether a source has been marked read so far.
+func (r *recorder) has(src Source) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.read[src]
+}
+
+// forget takes back a source marked read whose data turned out unusable.
+func (r *recorder) forget(src Source) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.read, src)
+}
+
 // fill moves what was recorded into the Snapshot.
 func (r *recorder) fill(s *Snapshot) {
 	r.mu.Lock()
