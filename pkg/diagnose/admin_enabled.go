@@ -26,8 +26,7 @@ func checkAdminEnabled(s *snapshot.Snapshot) []report.Finding {
 		setting = settingEvidence(argocd.ConfigMapName, argocd.KeyAdminEnabled, v)
 	}
 	sso, how := argocd.SSOConfigured(cm)
-	f := report.Finding{ID: "admin-enabled", Object: obj, Docs: report.DocsURL("admin-enabled"),
-		Evidence: []string{setting, "ConfigMap " + argocd.ConfigMapName + ": " + how}}
+	f := report.Finding{ID: "admin-enabled", Object: obj, Evidence: []string{setting, "ConfigMap " + argocd.ConfigMapName + ": " + how}}
 	if sso {
 		f.Severity = report.SeverityWarning
 		f.Summary = "the local admin account is enabled beside SSO: a shared super-user password that bypasses the identity provider"

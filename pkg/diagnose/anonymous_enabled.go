@@ -18,8 +18,7 @@ func checkAnonymousEnabled(s *snapshot.Snapshot) []report.Finding {
 	}
 	rbac := s.Install.ConfigData(argocd.RBACConfigMapName)
 	def := strings.TrimSpace(rbac[argocd.KeyPolicyDefault])
-	f := report.Finding{ID: "anonymous-enabled", Severity: report.SeverityError, Object: configMapRef(s, argocd.ConfigMapName),
-		Docs:     report.DocsURL("anonymous-enabled"),
+	f := report.Finding{ID: "anonymous-enabled", Object: configMapRef(s, argocd.ConfigMapName),
 		Evidence: []string{settingEvidence(argocd.ConfigMapName, argocd.KeyAnonymousEnabled, cm[argocd.KeyAnonymousEnabled])}}
 	switch def {
 	case "":

@@ -66,11 +66,9 @@ func (d *deletionDiagnosis) cause(c string, evidence ...string) {
 func appDeletionStuckFinding(s *snapshot.Snapshot, app *argocd.Application) report.Finding {
 	deleted := app.DeletionTimestamp.Time
 	f := report.Finding{
-		ID:       "app-deletion-stuck",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("app-deletion-stuck"),
-		Since:    &deleted,
+		ID:     "app-deletion-stuck",
+		Object: appRef(app),
+		Since:  &deleted,
 	}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("metadata.deletionTimestamp %s (%s ago), metadata.finalizers %s",
 		report.FormatTime(deleted), formatAge(s.Now.Sub(deleted)), finalizers.Format(app.Finalizers)))

@@ -28,12 +28,10 @@ func checkAppUnwatched(s *snapshot.Snapshot) []report.Finding {
 
 func appUnwatchedFinding(s *snapshot.Snapshot, app *argocd.Application) report.Finding {
 	f := report.Finding{
-		ID:       "app-unwatched",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
+		ID:     "app-unwatched",
+		Object: appRef(app),
 		Summary: fmt.Sprintf("no application-controller watches Applications in namespace %s: Argo CD will never reconcile, sync or delete this app",
 			app.Namespace),
-		Docs: report.DocsURL("app-unwatched"),
 	}
 	patterns := "unset (only the control namespace is watched)"
 	if len(s.Settings.ApplicationNamespaces) > 0 {

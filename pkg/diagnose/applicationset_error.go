@@ -52,10 +52,8 @@ func checkApplicationSetError(s *snapshot.Snapshot) []report.Finding {
 
 func appSetFinding(set *argocd.ApplicationSet) *report.Finding {
 	return &report.Finding{
-		ID:       "applicationset-error",
-		Severity: report.SeverityError,
-		Object:   report.ObjectRef{Group: argocd.Group, Kind: "ApplicationSet", Namespace: set.Namespace, Name: set.Name},
-		Docs:     report.DocsURL("applicationset-error"),
+		ID:     "applicationset-error",
+		Object: report.ObjectRef{Group: argocd.Group, Kind: "ApplicationSet", Namespace: set.Namespace, Name: set.Name},
 	}
 }
 

@@ -41,8 +41,8 @@ func checkArgoCDConfigStale(s *snapshot.Snapshot) []report.Finding {
 				newest = r.change.At
 			}
 		}
-		f := report.Finding{ID: "argocd-config-stale", Severity: report.SeverityWarning, Object: c.Ref,
-			Docs: report.DocsURL("argocd-config-stale"), Since: timePtr(newest)}
+		f := report.Finding{ID: "argocd-config-stale", Object: c.Ref,
+			Since: timePtr(newest)}
 		var keys []string
 		for _, r := range stale {
 			keys = append(keys, r.configMap+" "+r.key)

@@ -14,8 +14,7 @@ func checkAuthDisabled(s *snapshot.Snapshot) []report.Finding {
 	if !argocd.ParseBool(params[argocd.ParamServerDisableAuth]) {
 		return nil
 	}
-	return []report.Finding{{ID: "auth-disabled", Severity: report.SeverityError, Object: configMapRef(s, argocd.CmdParamsConfigMap),
-		Docs:    report.DocsURL("auth-disabled"),
+	return []report.Finding{{ID: "auth-disabled", Object: configMapRef(s, argocd.CmdParamsConfigMap),
 		Summary: "argocd-server authentication is disabled (server.disable.auth): anyone who reaches the API or UI acts as admin",
 		Evidence: []string{
 			settingEvidence(argocd.CmdParamsConfigMap, argocd.ParamServerDisableAuth, params[argocd.ParamServerDisableAuth]),

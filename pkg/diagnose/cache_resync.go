@@ -26,9 +26,8 @@ func checkCacheResync(s *snapshot.Snapshot) []report.Finding {
 	if apps <= argocd.AppsPerReplicaDefault {
 		return nil
 	}
-	return []report.Finding{{ID: "cache-resync", Severity: report.SeverityInfo, Object: c.Ref, Docs: report.DocsURL("cache-resync"),
-		Summary: fmt.Sprintf("%s reconciles %d Applications with the default cluster cache resync (every 12h it relists every watched resource of every cluster at once)",
-			c.Name, apps),
+	return []report.Finding{{ID: "cache-resync", Object: c.Ref, Summary: fmt.Sprintf("%s reconciles %d Applications with the default cluster cache resync (every 12h it relists every watched resource of every cluster at once)",
+		c.Name, apps),
 		Evidence: []string{
 			fmt.Sprintf("%s %s: no container sets %s (default 12h)", c.Ref.Kind, c.Ref.Name, argocd.EnvClusterCacheResync),
 			fmt.Sprintf("%d Applications reconciled by this installation, more than the %d one replica is sized for", apps, argocd.AppsPerReplicaDefault),

@@ -151,8 +151,11 @@ func Run(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incom
 // runView runs the checks over one installation's view.
 func runView(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incomplete []report.ReadProblem) {
 	for _, c := range checks {
-		if c.runnable(s) {
-			findings = append(findings, c.Run(s)...)
+		if !c.runnable(s) {
+			continue
+		}
+		for _, f := range c.Run(s) {
+			findings = append(findings, c.complete(f))
 		}
 	}
 	findings = withoutIgnored(s, findings)
@@ -160,6 +163,22 @@ func runView(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, i
 		incomplete = append(incomplete, affected(s, p, checks))
 	}
 	return findings, incomplete
+}
+
+// complete fills in what the registry says of every finding of the
+// check, so that no check restates it: its severity (a check sets one
+// only to differ, as a deletion not yet stuck is info) and its docs page.
+func (c Check) complete(f report.Finding) report.Finding {
+	if f.ID == "" {
+		f.ID = c.ID
+	}
+	if f.Severity == "" {
+		f.Severity = c.Severity
+	}
+	if f.Docs == "" {
+		f.Docs = report.DocsURL(f.ID)
+	}
+	return f
 }
 
 // findingKey identifies a finding across views: the checks of objects

@@ -70,10 +70,8 @@ func crdMissingResults(app *argocd.Application) []argocd.ResourceResult {
 
 func comparisonErrorFinding(s *snapshot.Snapshot, app *argocd.Application, conds []argocd.ApplicationCondition, missing []argocd.ResourceResult) report.Finding {
 	f := report.Finding{
-		ID:       "comparison-error",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("comparison-error"),
+		ID:     "comparison-error",
+		Object: appRef(app),
 	}
 	var causes []string
 	addCause := func(c string) {

@@ -29,7 +29,7 @@ func checkComponentUnavailable(s *snapshot.Snapshot) []report.Finding {
 		if c.Replicas == 0 && optional {
 			continue
 		}
-		f := report.Finding{ID: "component-unavailable", Severity: report.SeverityError, Object: c.Ref, Docs: report.DocsURL("component-unavailable")}
+		f := report.Finding{ID: "component-unavailable", Object: c.Ref}
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s %s: spec.replicas %d, status.readyReplicas %d", c.Ref.Kind, c.Ref.Name, c.Replicas, c.Ready))
 		if c.Replicas == 0 {
 			f.Summary = fmt.Sprintf("%s is scaled to zero: %s", c.Name, componentRole(c.Name))

@@ -154,7 +154,7 @@ func configStaleFinding(s *snapshot.Snapshot, app *argocd.Application, obj *unst
 		return report.Finding{}, false
 	}
 	ref := report.ObjectRef{Group: "apps", Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
-	f := report.Finding{ID: "config-stale", Severity: report.SeverityWarning, Object: ref, Docs: report.DocsURL("config-stale"), Since: timePtr(latest)}
+	f := report.Finding{ID: "config-stale", Object: ref, Since: timePtr(latest)}
 	f.Summary = fmt.Sprintf("%s of app %s runs pods older than the last change of %s: nothing restarted them, so they still run the old configuration",
 		ref, app.Name, strings.Join(names, ", "))
 	f.Evidence = append(evidence,

@@ -37,7 +37,7 @@ func checkControllerReplicasMismatch(s *snapshot.Snapshot) []report.Finding {
 			return nil
 		}
 	}
-	f := report.Finding{ID: "controller-replicas-mismatch", Severity: report.SeverityError, Object: c.Ref, Docs: report.DocsURL("controller-replicas-mismatch")}
+	f := report.Finding{ID: "controller-replicas-mismatch", Object: c.Ref}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("StatefulSet %s: spec.replicas %d", c.Ref.Name, c.Replicas))
 	switch {
 	case set && ev.Var.ValueFrom == nil:

@@ -28,7 +28,7 @@ func checkControllerUndersized(s *snapshot.Snapshot) []report.Finding {
 	if perReplica <= capacity {
 		return nil
 	}
-	f := report.Finding{ID: "controller-undersized", Severity: report.SeverityWarning, Object: c.Ref, Docs: report.DocsURL("controller-undersized")}
+	f := report.Finding{ID: "controller-undersized", Object: c.Ref}
 	f.Summary = fmt.Sprintf("%s reconciles about %d Applications per replica, more than the %d its processors (status %d, operation %d) are sized for",
 		c.Name, perReplica, capacity, status, operation)
 	f.Evidence = append(f.Evidence,

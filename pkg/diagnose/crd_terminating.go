@@ -34,9 +34,7 @@ func crdTerminatingFinding(s *snapshot.Snapshot, crd *unstructured.Unstructured)
 	deleted := crd.GetDeletionTimestamp().Time
 	f := report.Finding{
 		ID:       "crd-terminating",
-		Severity: report.SeverityError,
 		Object:   report.ObjectRef{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition", Name: crd.GetName()},
-		Docs:     report.DocsURL("crd-terminating"),
 		Since:    timePtr(deleted),
 		Evidence: crdStateEvidence(s, crd),
 	}

@@ -19,8 +19,7 @@ func checkDefaultPolicyBroad(s *snapshot.Snapshot) []report.Finding {
 	if !broad {
 		return nil
 	}
-	f := report.Finding{ID: "default-policy-broad", Severity: report.SeverityWarning, Object: configMapRef(s, argocd.RBACConfigMapName),
-		Docs:     report.DocsURL("default-policy-broad"),
+	f := report.Finding{ID: "default-policy-broad", Object: configMapRef(s, argocd.RBACConfigMapName),
 		Summary:  fmt.Sprintf("policy.default is %s: every user who logs in gets more than read-only access, whatever their groups", def),
 		Evidence: []string{settingEvidence(argocd.RBACConfigMapName, argocd.KeyPolicyDefault, def)},
 	}

@@ -32,11 +32,9 @@ func destinationMissingFinding(s *snapshot.Snapshot, app *argocd.Application, pr
 		target = d.Name
 	}
 	f := report.Finding{
-		ID:       "destination-missing",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Summary:  fmt.Sprintf("Application deploys to cluster %s, which Argo CD does not know: %s", target, problem),
-		Docs:     report.DocsURL("destination-missing"),
+		ID:      "destination-missing",
+		Object:  appRef(app),
+		Summary: fmt.Sprintf("Application deploys to cluster %s, which Argo CD does not know: %s", target, problem),
 	}
 	for _, c := range app.Status.Conditions {
 		if isDestinationMessage(c.Message) {

@@ -19,8 +19,7 @@ func checkExecEnabled(s *snapshot.Snapshot) []report.Finding {
 	}
 	rbac := s.Install.ConfigData(argocd.RBACConfigMapName)
 	obj := configMapRef(s, argocd.ConfigMapName)
-	f := report.Finding{ID: "exec-enabled", Severity: report.SeverityWarning, Object: obj, Docs: report.DocsURL("exec-enabled"),
-		Evidence: []string{settingEvidence(argocd.ConfigMapName, argocd.KeyExecEnabled, cm[argocd.KeyExecEnabled])}}
+	f := report.Finding{ID: "exec-enabled", Object: obj, Evidence: []string{settingEvidence(argocd.ConfigMapName, argocd.KeyExecEnabled, cm[argocd.KeyExecEnabled])}}
 	grants := argocd.ExecGrants(rbac)
 	if len(grants) == 0 {
 		f.Summary = "the web terminal is enabled (exec.enabled), though no RBAC line grants exec yet: the next role that does opens a shell in the apps' pods"

@@ -88,10 +88,8 @@ func ghostPodsFinding(s *snapshot.Snapshot, app *argocd.Application, tree argocd
 	})
 	view := s.ArgoCDServer
 	f := report.Finding{
-		ID:       "ghost-pods",
-		Severity: report.SeverityWarning,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("ghost-pods"),
+		ID:     "ghost-pods",
+		Object: appRef(app),
 	}
 	var names []string
 	for _, g := range ghosts {

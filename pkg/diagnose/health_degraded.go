@@ -33,8 +33,7 @@ func checkHealthDegraded(s *snapshot.Snapshot) []report.Finding {
 // degradedFinding explains a Degraded app; ok is false when no object is
 // Degraded now (the status lags a recovery): nothing to name then.
 func degradedFinding(s *snapshot.Snapshot, app *argocd.Application) (report.Finding, bool) {
-	f := report.Finding{ID: "health-degraded", Severity: report.SeverityError, Object: appRef(app),
-		Docs: report.DocsURL("health-degraded")}
+	f := report.Finding{ID: "health-degraded", Object: appRef(app)}
 	head := "status.health.status Degraded"
 	if t := app.Status.Health.LastTransitionTime; t != nil {
 		head += " since " + report.FormatTime(t.Time)

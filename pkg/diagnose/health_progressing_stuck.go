@@ -55,8 +55,7 @@ func nestedWaits(s *snapshot.Snapshot, app *argocd.Application) bool {
 }
 
 func progressingFinding(s *snapshot.Snapshot, app *argocd.Application, start time.Time, holding []objectHealth, nested []string) report.Finding {
-	f := report.Finding{ID: "health-progressing-stuck", Severity: report.SeverityWarning, Object: appRef(app),
-		Docs: report.DocsURL("health-progressing-stuck")}
+	f := report.Finding{ID: "health-progressing-stuck", Object: appRef(app)}
 	f.Since = timePtr(start)
 	f.Evidence = append(f.Evidence, fmt.Sprintf("status.health.status Progressing since %s (%s)", report.FormatTime(start), formatAge(s.Now.Sub(start))))
 	if app.Status.Health.LastTransitionTime == nil {

@@ -94,10 +94,8 @@ func hookWaitFinding(s *snapshot.Snapshot, app *argocd.Application) (report.Find
 	}
 	op := app.Status.OperationState
 	f := report.Finding{
-		ID:       "hook-stuck",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("hook-stuck"),
+		ID:     "hook-stuck",
+		Object: appRef(app),
 	}
 	if !op.StartedAt.IsZero() {
 		f.Since = timePtr(op.StartedAt.Time)
@@ -260,11 +258,9 @@ func leftoverHookFinalizers(s *snapshot.Snapshot, app *argocd.Application) []rep
 			continue
 		}
 		f := report.Finding{
-			ID:       "hook-stuck",
-			Severity: report.SeverityError,
-			Object:   appRef(app),
-			Docs:     report.DocsURL("hook-stuck"),
-			Since:    timePtr(deleted),
+			ID:     "hook-stuck",
+			Object: appRef(app),
+			Since:  timePtr(deleted),
 			Summary: fmt.Sprintf("%s hook %s has been deleting for %s, held by %s that no running operation will remove",
 				r.HookType, h.ref(), formatAge(s.Now.Sub(deleted)), argocd.HookFinalizer),
 		}

@@ -20,8 +20,7 @@ func checkLegacySAToken(s *snapshot.Snapshot) []report.Finding {
 			continue
 		}
 		obj := report.ObjectRef{Kind: "Secret", Namespace: cl.SecretNamespace, Name: cl.SecretName}
-		f := report.Finding{ID: "legacy-sa-token", Severity: report.SeverityWarning, Object: obj, Docs: report.DocsURL("legacy-sa-token"),
-			Evidence: []string{fmt.Sprintf("Secret %s/%s: cluster %s, config.bearerToken set (value not shown)", cl.SecretNamespace, cl.SecretName, cl.Server)}}
+		f := report.Finding{ID: "legacy-sa-token", Object: obj, Evidence: []string{fmt.Sprintf("Secret %s/%s: cluster %s, config.bearerToken set (value not shown)", cl.SecretNamespace, cl.SecretName, cl.Server)}}
 		if cred.LegacyToken {
 			who := "a ServiceAccount token Secret"
 			if cred.TokenSecret != "" {

@@ -53,8 +53,7 @@ func checkMonorepoWithoutPaths(s *snapshot.Snapshot) []report.Finding {
 		if len(sample) > 5 {
 			sample = append(slices.Clone(sample[:5]), fmt.Sprintf("and %d more", len(without)-5))
 		}
-		findings = append(findings, report.Finding{ID: "monorepo-without-paths", Severity: report.SeverityWarning, Object: obj,
-			Docs: report.DocsURL("monorepo-without-paths"),
+		findings = append(findings, report.Finding{ID: "monorepo-without-paths", Object: obj,
 			Summary: fmt.Sprintf("%d Applications use repository %s and %d of them lack %s: every commit regenerates all their manifests",
 				len(apps), repo, len(without), argocd.ManifestGeneratePathsAnnotation),
 			Evidence: []string{

@@ -66,9 +66,7 @@ func namespaceTerminatingFinding(s *snapshot.Snapshot, ns *corev1.Namespace) rep
 	specFinalizers := namespaceSpecFinalizers(ns)
 	f := report.Finding{
 		ID:       "namespace-terminating",
-		Severity: report.SeverityError,
 		Object:   report.ObjectRef{Kind: "Namespace", Name: ns.Name},
-		Docs:     report.DocsURL("namespace-terminating"),
 		Since:    timePtr(deleted),
 		Evidence: namespaceStateEvidence(s, ns, specFinalizers),
 	}

@@ -14,8 +14,7 @@ func checkOIDCInsecure(s *snapshot.Snapshot) []report.Finding {
 	if !argocd.ParseBool(cm[argocd.KeyOIDCInsecure]) {
 		return nil
 	}
-	return []report.Finding{{ID: "oidc-insecure", Severity: report.SeverityWarning, Object: configMapRef(s, argocd.ConfigMapName),
-		Docs:    report.DocsURL("oidc-insecure"),
+	return []report.Finding{{ID: "oidc-insecure", Object: configMapRef(s, argocd.ConfigMapName),
 		Summary: "argocd-server does not verify the identity provider's TLS certificate (oidc.tls.insecure.skip.verify): a man in the middle can forge logins",
 		Evidence: []string{
 			settingEvidence(argocd.ConfigMapName, argocd.KeyOIDCInsecure, cm[argocd.KeyOIDCInsecure]),

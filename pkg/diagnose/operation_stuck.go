@@ -46,10 +46,8 @@ func checkOperationStuck(s *snapshot.Snapshot) []report.Finding {
 func operationStuckFinding(s *snapshot.Snapshot, app *argocd.Application, long, retrying bool) report.Finding {
 	op := app.Status.OperationState
 	f := report.Finding{
-		ID:       "operation-stuck",
-		Severity: report.SeverityWarning,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("operation-stuck"),
+		ID:     "operation-stuck",
+		Object: appRef(app),
 	}
 	if !op.StartedAt.IsZero() {
 		f.Since = timePtr(op.StartedAt.Time)

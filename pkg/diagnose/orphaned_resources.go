@@ -18,11 +18,9 @@ func checkOrphanedResources(s *snapshot.Snapshot) []report.Finding {
 				continue
 			}
 			f := report.Finding{
-				ID:       "orphaned-resources",
-				Severity: report.SeverityInfo,
-				Object:   appRef(app),
-				Summary:  "Application's destination namespace holds resources no Argo CD app tracks: " + c.Message,
-				Docs:     report.DocsURL("orphaned-resources"),
+				ID:      "orphaned-resources",
+				Object:  appRef(app),
+				Summary: "Application's destination namespace holds resources no Argo CD app tracks: " + c.Message,
 			}
 			addCondition(&f, c)
 			findings = append(findings, f)

@@ -64,8 +64,8 @@ func checkOutOfSyncAfterSync(s *snapshot.Snapshot) []report.Finding {
 		if len(names) == 0 {
 			continue
 		}
-		f := report.Finding{ID: "outofsync-after-sync", Severity: report.SeverityWarning, Object: appRef(app),
-			Docs: report.DocsURL("outofsync-after-sync"), Since: timePtr(op.FinishedAt.Time)}
+		f := report.Finding{ID: "outofsync-after-sync", Object: appRef(app),
+			Since: timePtr(op.FinishedAt.Time)}
 		f.Summary = fmt.Sprintf("app is OutOfSync although its last sync of revision %s succeeded at %s: %s changed in the cluster after Argo CD applied them, not in Git",
 			shortRevision(app.Status.Sync.Revision), report.FormatTime(op.FinishedAt.Time), strings.Join(names, ", "))
 		f.Evidence = append([]string{fmt.Sprintf("status.sync.status OutOfSync at revision %s; status.operationState.phase Succeeded, finished %s, for the same revision",

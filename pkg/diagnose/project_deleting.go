@@ -29,9 +29,8 @@ func checkProjectDeleting(s *snapshot.Snapshot) []report.Finding {
 		}
 		deleted := project.DeletionTimestamp.Time
 		findings = append(findings, report.Finding{
-			ID:       "project-deleting",
-			Severity: report.SeverityWarning,
-			Object:   appRef(app),
+			ID:     "project-deleting",
+			Object: appRef(app),
 			Summary: fmt.Sprintf("AppProject %s is being deleted while %s still reference it; Argo CD removes the project's finalizer only once no Application references it, so the project stays until these apps are deleted or moved to another project (spec.project); a deletion cannot be cancelled",
 				project.Name, plural(len(refs), "Application")),
 			Evidence: []string{
@@ -40,7 +39,6 @@ func checkProjectDeleting(s *snapshot.Snapshot) []report.Finding {
 				fmt.Sprintf("Applications with spec.project %s: %s", project.Name, strings.Join(refs, ", ")),
 			},
 			Since: timePtr(deleted),
-			Docs:  report.DocsURL("project-deleting"),
 		})
 	}
 	return findings

@@ -39,10 +39,8 @@ func checkProjectDenied(s *snapshot.Snapshot) []report.Finding {
 
 func projectDeniedFinding(s *snapshot.Snapshot, app *argocd.Application, proj *argocd.AppProject) (report.Finding, bool) {
 	f := report.Finding{
-		ID:       "project-denied",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("project-denied"),
+		ID:     "project-denied",
+		Object: appRef(app),
 	}
 	var why []string
 	var repoDenied, destDenied, nsDenied bool

@@ -29,11 +29,9 @@ func checkProjectMissing(s *snapshot.Snapshot) []report.Finding {
 
 func projectMissingFinding(s *snapshot.Snapshot, app *argocd.Application, project string) report.Finding {
 	f := report.Finding{
-		ID:       "project-missing",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Summary:  fmt.Sprintf("Application references AppProject %s, which does not exist in namespace %s", project, s.ArgoCDNamespace),
-		Docs:     report.DocsURL("project-missing"),
+		ID:      "project-missing",
+		Object:  appRef(app),
+		Summary: fmt.Sprintf("Application references AppProject %s, which does not exist in namespace %s", project, s.ArgoCDNamespace),
 	}
 	for _, c := range app.Status.Conditions {
 		if strings.Contains(c.Message, "project") && c.IsError() {

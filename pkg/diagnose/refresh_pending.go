@@ -25,9 +25,7 @@ func checkRefreshPending(s *snapshot.Snapshot) []report.Finding {
 		}
 		f := report.Finding{
 			ID:       "refresh-pending",
-			Severity: report.SeverityInfo,
 			Object:   appRef(app),
-			Docs:     report.DocsURL("refresh-pending"),
 			Evidence: []string{fmt.Sprintf("metadata.annotations[%s] = %q", argocd.RefreshAnnotation, v)},
 		}
 		if reconciled == nil {

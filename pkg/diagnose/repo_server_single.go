@@ -30,8 +30,7 @@ func checkRepoServerSingle(s *snapshot.Snapshot) []report.Finding {
 	if limit != "" {
 		limitLine = settingEvidence(argocd.CmdParamsConfigMap, argocd.ParamRepoParallelismLimit, limit)
 	}
-	return []report.Finding{{ID: "repo-server-single", Severity: report.SeverityInfo, Object: c.Ref, Docs: report.DocsURL("repo-server-single"),
-		Summary: fmt.Sprintf("%s runs one replica for %d Applications: every manifest generation queues on it; three replicas cut sync time to about a third", c.Name, apps),
+	return []report.Finding{{ID: "repo-server-single", Object: c.Ref, Summary: fmt.Sprintf("%s runs one replica for %d Applications: every manifest generation queues on it; three replicas cut sync time to about a third", c.Name, apps),
 		Evidence: []string{
 			fmt.Sprintf("%s %s: spec.replicas 1", c.Ref.Kind, c.Ref.Name),
 			fmt.Sprintf("%d Applications reconciled by this installation", apps),

@@ -15,8 +15,7 @@ func checkServerInsecure(s *snapshot.Snapshot) []report.Finding {
 		return nil
 	}
 	obj := configMapRef(s, argocd.CmdParamsConfigMap)
-	return []report.Finding{{ID: "server-insecure", Severity: report.SeverityInfo, Object: obj, Docs: report.DocsURL("server-insecure"),
-		Summary: "argocd-server serves plain HTTP (server.insecure): fine when an ingress or load balancer terminates TLS in front of it, not otherwise",
+	return []report.Finding{{ID: "server-insecure", Object: obj, Summary: "argocd-server serves plain HTTP (server.insecure): fine when an ingress or load balancer terminates TLS in front of it, not otherwise",
 		Evidence: []string{
 			settingEvidence(argocd.CmdParamsConfigMap, argocd.ParamServerInsecure, params[argocd.ParamServerInsecure]),
 			"make sure TLS ends in front of argocd-server, and nothing reaches its Service directly",

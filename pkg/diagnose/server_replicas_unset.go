@@ -23,7 +23,7 @@ func checkServerReplicasUnset(s *snapshot.Snapshot) []report.Finding {
 	if set && (ev.Var.ValueFrom != nil || ev.Var.Value == strconv.Itoa(int(c.Replicas))) {
 		return nil
 	}
-	f := report.Finding{ID: "server-replicas-unset", Severity: report.SeverityInfo, Object: c.Ref, Docs: report.DocsURL("server-replicas-unset")}
+	f := report.Finding{ID: "server-replicas-unset", Object: c.Ref}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("%s %s: spec.replicas %d", c.Ref.Kind, c.Ref.Name, c.Replicas))
 	if set {
 		f.Summary = fmt.Sprintf("argocd-server runs %d replicas but %s is %q: the login rate limit is divided by the wrong number", c.Replicas, argocd.EnvAPIServerReplicas, ev.Var.Value)

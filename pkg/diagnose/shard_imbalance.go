@@ -41,8 +41,7 @@ func checkShardImbalance(s *snapshot.Snapshot) []report.Finding {
 			continue
 		}
 		obj := report.ObjectRef{Kind: "Secret", Namespace: cl.SecretNamespace, Name: cl.SecretName}
-		findings = append(findings, report.Finding{ID: "shard-imbalance", Severity: report.SeverityWarning, Object: obj,
-			Docs: report.DocsURL("shard-imbalance"),
+		findings = append(findings, report.Finding{ID: "shard-imbalance", Object: obj,
 			Summary: fmt.Sprintf("cluster Secret %s pins cluster %s to shard %q, but the controller has shards 0 to %d: the pin is ignored",
 				cl.SecretName, cl.Server, cl.Shard, replicas-1),
 			Evidence: []string{
@@ -73,8 +72,7 @@ func checkShardImbalance(s *snapshot.Snapshot) []report.Finding {
 	if 2*perCluster[top] <= len(apps) {
 		return findings
 	}
-	findings = append(findings, report.Finding{ID: "shard-imbalance", Severity: report.SeverityWarning, Object: c.Ref,
-		Docs: report.DocsURL("shard-imbalance"),
+	findings = append(findings, report.Finding{ID: "shard-imbalance", Object: c.Ref,
 		Summary: fmt.Sprintf("%d of %d Applications deploy to cluster %s: the controller shards by cluster, so one of its %d replicas carries them all",
 			perCluster[top], len(apps), top, replicas),
 		Evidence: []string{

@@ -55,10 +55,8 @@ func sharedResourceFinding(s *snapshot.Snapshot, app *argocd.Application, owners
 		return report.Finding{}, false
 	}
 	f := report.Finding{
-		ID:       "shared-resource",
-		Severity: report.SeverityWarning,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("shared-resource"),
+		ID:     "shared-resource",
+		Object: appRef(app),
 	}
 	for _, c := range conds {
 		addCondition(&f, c)

@@ -141,10 +141,8 @@ func stalePodsFinding(s *snapshot.Snapshot, app *argocd.Application, stale []sta
 		return a.Name < b.Name
 	})
 	f := report.Finding{
-		ID:       "stale-pods",
-		Severity: report.SeverityWarning,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("stale-pods"),
+		ID:     "stale-pods",
+		Object: appRef(app),
 	}
 	var names []string
 	byNamespace := map[string][]*corev1.Pod{}

@@ -37,10 +37,8 @@ func checkSyncFailed(s *snapshot.Snapshot) []report.Finding {
 
 func syncFailedFinding(app *argocd.Application, failed bool, conds []argocd.ApplicationCondition) report.Finding {
 	f := report.Finding{
-		ID:       "sync-failed",
-		Severity: report.SeverityError,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("sync-failed"),
+		ID:     "sync-failed",
+		Object: appRef(app),
 	}
 	var summary []string
 	var first *argocd.ResourceResult

@@ -47,10 +47,8 @@ func syncWindowFinding(s *snapshot.Snapshot, app *argocd.Application) (report.Fi
 		return report.Finding{}, false
 	}
 	f := report.Finding{
-		ID:       "sync-window-blocking",
-		Severity: report.SeverityWarning,
-		Object:   appRef(app),
-		Docs:     report.DocsURL("sync-window-blocking"),
+		ID:     "sync-window-blocking",
+		Object: appRef(app),
 	}
 	op := app.Status.OperationState
 	if op != nil && op.Phase == argocd.PhaseRunning {

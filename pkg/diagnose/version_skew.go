@@ -46,8 +46,7 @@ func checkVersionSkew(s *snapshot.Snapshot) []report.Finding {
 	var findings []report.Finding
 	for _, r := range runs {
 		if r.v != main.v {
-			findings = append(findings, report.Finding{ID: "version-skew", Severity: report.SeverityWarning, Object: r.c.Ref,
-				Docs:    report.DocsURL("version-skew"),
+			findings = append(findings, report.Finding{ID: "version-skew", Object: r.c.Ref,
 				Summary: fmt.Sprintf("%s runs Argo CD %s while %s runs %s: an upgrade half done", r.c.Name, r.v, main.c.Name, main.v),
 				Evidence: []string{
 					fmt.Sprintf("%s %s: image %s", r.c.Ref.Kind, r.c.Ref.Name, imageOf(r.c)),
@@ -85,8 +84,7 @@ func kubernetesSkew(s *snapshot.Snapshot, c component, v argocd.Version) (report
 	if kube.Minor < oldest {
 		side = "older than the oldest"
 	}
-	return report.Finding{ID: "version-skew", Severity: report.SeverityWarning, Object: c.Ref, Docs: report.DocsURL("version-skew"),
-		Summary: fmt.Sprintf("Kubernetes %s is %s version Argo CD %s was tested with (v1.%d to v1.%d)", s.Install.ServerVersion, side, v.MinorString(), oldest, newest),
+	return report.Finding{ID: "version-skew", Object: c.Ref, Summary: fmt.Sprintf("Kubernetes %s is %s version Argo CD %s was tested with (v1.%d to v1.%d)", s.Install.ServerVersion, side, v.MinorString(), oldest, newest),
 		Evidence: []string{
 			fmt.Sprintf("%s %s: image %s", c.Ref.Kind, c.Ref.Name, imageOf(c)),
 			fmt.Sprintf("kube-apiserver: gitVersion %s", s.Install.ServerVersion),
@@ -116,9 +114,7 @@ func crdSkew(s *snapshot.Snapshot, c component, v argocd.Version) []report.Findi
 			continue
 		}
 		slices.Sort(missing)
-		findings = append(findings, report.Finding{ID: "version-skew", Severity: report.SeverityWarning,
-			Object: report.ObjectRef{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition", Name: crd.GetName()},
-			Docs:   report.DocsURL("version-skew"),
+		findings = append(findings, report.Finding{ID: "version-skew", Object: report.ObjectRef{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition", Name: crd.GetName()},
 			Summary: fmt.Sprintf("CRD %s is older than Argo CD %s: its schema lacks %s, so the API server drops what the controller writes there",
 				crd.GetName(), v, strings.Join(missing, ", ")),
 			Evidence: []string{
