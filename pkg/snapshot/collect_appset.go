@@ -135,7 +135,7 @@ func CollectAppSet(ctx context.Context, c Clients, target AppSetTarget, opts Col
 	s.AppSets = []argocd.ApplicationSet{set}
 	rec := newRecorder()
 	rec.done(AppSets)
-	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource).Namespace(target.Namespace), metav1.ListOptions{})
+	apps, err := listApplications(ctx, c, target.Namespace, rec)
 	switch {
 	case apierrors.IsForbidden(err):
 		// The set is still diagnosed; which Applications it holds is not known.
@@ -143,7 +143,7 @@ func CollectAppSet(ctx context.Context, c Clients, target AppSetTarget, opts Col
 	case err != nil && !apierrors.IsNotFound(err):
 		return nil, fmt.Errorf("list Applications in %q: %w", target.Namespace, err)
 	}
-	s.AllApplications = decodeApplications(list, rec)
+	s.AllApplications = apps
 	for _, app := range s.AllApplications {
 		if set.Owns(&app) {
 			s.Applications = append(s.Applications, app)

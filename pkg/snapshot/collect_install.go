@@ -51,14 +51,13 @@ var installConfigMaps = []string{argocd.ConfigMapName, argocd.CmdParamsConfigMap
 func CollectInstall(ctx context.Context, c Clients, opts CollectOptions) (*Snapshot, error) {
 	rec := newRecorder()
 	s := opts.newSnapshot()
-	apps := c.Dynamic.Resource(argocd.ApplicationsResource)
-	list, err := listAll(ctx, apps.Namespace(metav1.NamespaceAll), metav1.ListOptions{})
+	apps, err := listApplications(ctx, c, metav1.NamespaceAll, rec)
 	if apierrors.IsForbidden(err) {
 		rec.failed(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(), Source: AllApplications})
-		list, err = listAll(ctx, apps.Namespace(s.ArgoCDNamespace), metav1.ListOptions{})
+		apps, err = listApplications(ctx, c, s.ArgoCDNamespace, rec)
 		if apierrors.IsForbidden(err) {
 			rec.failed(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Namespace: s.ArgoCDNamespace, Error: err.Error(), Source: AllApplications})
-			list, err = nil, nil
+			apps, err = nil, nil
 		}
 	} else if err == nil {
 		rec.done(AllApplications)
@@ -69,7 +68,7 @@ func CollectInstall(ctx context.Context, c Clients, opts CollectOptions) (*Snaps
 	case err != nil:
 		return nil, fmt.Errorf("list Applications in all namespaces: %w", err)
 	}
-	s.AllApplications = decodeApplications(list, rec)
+	s.AllApplications = apps
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
 	g.Go(func() error { return collectInstallation(gctx, c, s, rec) })

@@ -15,8 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
-
-	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
 // collectNamespaces reads the namespaces (all of them, or those of the
@@ -99,26 +97,34 @@ func CollectNamespace(ctx context.Context, c Clients, name string, opts CollectO
 	rec := newRecorder()
 	rec.done(Namespaces)
 	defer rec.fill(s)
-	if err := collectInstallation(ctx, c, s, rec); err != nil {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return collectInstallation(gctx, c, s, rec) })
+	g.Go(func() error { return collectEveryApplication(gctx, c, s, rec) })
+	if ns.DeletionTimestamp != nil {
+		g.Go(func() error { return collectNamespaceContents(gctx, c, s, []string{name}, rec) })
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	// Every app, to say which one manages each object left in the namespace.
-	list, err := listAll(ctx, c.Dynamic.Resource(argocd.ApplicationsResource), metav1.ListOptions{})
+	return s, nil
+}
+
+// collectEveryApplication lists every Application of the cluster, to say
+// which one manages each object left in a namespace.
+func collectEveryApplication(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	apps, err := listApplications(ctx, c, metav1.NamespaceAll, rec)
 	switch {
 	case apierrors.IsForbidden(err):
 		rec.failed(ReadProblem{Verb: "list", Resource: "applications.argoproj.io", Error: err.Error(), Source: AllApplications})
-	case err != nil && !apierrors.IsNotFound(err):
-		return nil, fmt.Errorf("list Applications in all namespaces: %w", err)
+	case apierrors.IsNotFound(err):
+		rec.done(AllApplications) // Argo CD's CRDs are gone: no app manages anything
+	case err != nil:
+		return fmt.Errorf("list Applications in all namespaces: %w", err)
 	default:
 		rec.done(AllApplications)
-		s.AllApplications = decodeApplications(list, rec)
+		s.AllApplications = apps
 	}
-	if ns.DeletionTimestamp != nil {
-		if err := collectNamespaceContents(ctx, c, s, []string{name}, rec); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
+	return nil
 }
 
 // NamespaceNotFoundError says a namespace the user named does not exist.
