@@ -1,12 +1,10 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -16,13 +14,7 @@ import (
 // TestDiagnoseAppSetUnknown: a misspelt ApplicationSet is bad input (2),
 // and the message offers the close name, as for Applications.
 func TestDiagnoseAppSetUnknown(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "appset-error-occurred")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "appset-error-occurred")
 	res := runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "--argocd-namespace", sc.Namespace(),
 		"diagnose", "appset", "cluster-adons", "-n", sc.Namespace(), "-o", "json")
 	wantExit(t, res, 2, `ApplicationSet "cluster-adons" not found in namespace "`+sc.Namespace()+`"`, "did you mean cluster-addons?")
@@ -31,13 +23,7 @@ func TestDiagnoseAppSetUnknown(t *testing.T) {
 // TestDiagnoseAppSetLinksChildren: a stuck ApplicationSet deletion names
 // its child Application and the child's own findings.
 func TestDiagnoseAppSetLinksChildren(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "appset-deletion-held")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "appset-deletion-held")
 	ns := sc.Namespace()
 	res := runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "--argocd-namespace", ns,
 		"diagnose", "appset", "tenant-addons", "-n", ns, "--stuck-after=0s", "-o", "json")
@@ -72,13 +58,7 @@ func TestDiagnoseAppSetLinksChildren(t *testing.T) {
 // owns the app (and no other); a user who may not list ApplicationSets
 // still gets the report, with only applicationset-error skipped.
 func TestDiagnoseAppOwnerSet(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "appset-error-occurred")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, sc := appliedScenario(t, "appset-error-occurred")
 	ns := sc.Namespace()
 	res := runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "--argocd-namespace", ns,
 		"diagnose", "app", "addons-metrics", "-n", ns, "-o", "json")

@@ -28,13 +28,7 @@ func wantExit(t *testing.T, res result, code int, substrings ...string) {
 // TestUnknownApp: a name that does not exist is bad input (2), and the
 // message offers the close name.
 func TestUnknownApp(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "healthy")
 	res := runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "--argocd-namespace", sc.Namespace(),
 		"diagnose", "app", "guestbok", "-n", sc.Namespace(), "-o", "json")
 	wantExit(t, res, 2, `Application "guestbok" not found in namespace "`+sc.Namespace()+`"`, "guestbook")
@@ -85,13 +79,7 @@ func TestRejectedCredentials(t *testing.T) {
 // TestForbidden: the reader has no RBAC rights; the message names the verb
 // and the resource it was refused.
 func TestForbidden(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "healthy")
 	kubeconfig, err := suite.cp.KubeconfigFor(controlplane.UserReader)
 	if err != nil {
 		t.Fatal(err)

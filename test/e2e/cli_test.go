@@ -47,13 +47,7 @@ func TestExplainAndVersion(t *testing.T) {
 // A selection that matches nothing is said to, never "No problems found";
 // a namespace that does not exist is bad input.
 func TestNothingMatched(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "healthy")
 	ns := sc.Namespace()
 	res := runPlugin(t, "--kubeconfig", suite.cp.AdminKubeconfig, "--argocd-namespace", ns, "diagnose", "apps", "-n", ns, "-l", "team=nobody")
 	wantExit(t, res, 0, "No Application in namespace "+ns+" matches -l team=nobody")

@@ -183,13 +183,7 @@ func TestUndoRestoresAConfigMap(t *testing.T) {
 // --only with a typo is bad input naming the closest fix, and a fix that
 // no finding proposes is said, with what the findings do propose.
 func TestFixOnlyNamesKnownFixes(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "project-missing")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "project-missing")
 	ns := sc.Namespace()
 	res := runPlugin(t, fixArgs(ns, "fix", "app", "payments-api", "--only", "creat-project", "--dry-run")...)
 	wantExit(t, res, 2, `no fix is called "creat-project" (did you mean create-project?)`)

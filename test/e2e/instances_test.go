@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,13 +15,7 @@ import (
 // without --argocd-namespace, each app is judged against the installation
 // that watches its namespace, and a fix writes to that installation.
 func TestTwoArgoCDInstallations(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "two-instances")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "two-instances")
 	first, second := sc.Namespace(), sc.Namespace()+"-b"
 	watched, loose := second+"-apps", sc.Namespace()+"-loose"
 	kubeconfig := suite.cp.AdminKubeconfig
@@ -95,13 +88,7 @@ func decodeOrFail(t *testing.T, res result) *report {
 // without the right to look for installations at all the report says so
 // and calls no app unwatched.
 func TestInstallationsWithLimitedRights(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "two-instances")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, sc := appliedScenario(t, "two-instances")
 	first, second := sc.Namespace(), sc.Namespace()+"-b"
 	perNamespace := []rbacv1.PolicyRule{
 		{APIGroups: []string{"argoproj.io"}, Resources: []string{"appprojects"}, Verbs: []string{"get", "list"}},

@@ -115,6 +115,21 @@ func needPlugin(t *testing.T) {
 	}
 }
 
+// appliedScenario applies the scenario called name (once per test
+// process) for a test that only reads it, and returns it with a context
+// for the test's own requests.
+func appliedScenario(t *testing.T, name string) (context.Context, scenario.Scenario) {
+	t.Helper()
+	needPlugin(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	sc, err := suite.applyScenario(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, sc
+}
+
 // applyScenario applies a scenario once per test process (scenarios are
 // create-once; -count=N reruns reuse them).
 func (s *suiteEnv) applyScenario(ctx context.Context, name string) (scenario.Scenario, error) {

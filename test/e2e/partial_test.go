@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"testing"
-	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -16,13 +14,7 @@ import (
 // and ConfigMaps but not Secrets still gets a report: project-missing is
 // found, and the report lists the refused read and the check it silenced.
 func TestPartialPermissions(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "project-missing")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, sc := appliedScenario(t, "project-missing")
 	ns := sc.Namespace()
 	grant(ctx, t, ns, "argofix-partial", []rbacv1.PolicyRule{
 		{APIGroups: []string{"argoproj.io"}, Resources: []string{"applications", "appprojects"}, Verbs: []string{"get", "list"}},

@@ -1,21 +1,13 @@
 package e2e
 
 import (
-	"context"
 	"testing"
-	"time"
 )
 
 // TestDiagnoseAppsSelection: --project and -l narrow `diagnose apps`, and a
 // malformed selector is bad input.
 func TestDiagnoseAppsSelection(t *testing.T) {
-	needPlugin(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	sc, err := suite.applyScenario(ctx, "project-missing")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sc := appliedScenario(t, "project-missing")
 	ns := sc.Namespace()
 	apps := func(extra ...string) (result, *report) {
 		t.Helper()
