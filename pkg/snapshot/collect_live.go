@@ -133,7 +133,7 @@ func collectionPath(gvr schema.GroupVersionResource, ns string) string {
 }
 
 // readLive GETs one kind page by page and keeps, of each page, the items
-// keep wants as trimmed JSON, without decoding them: the page is walked
+// keep wants as trimmed JSON, without decoding them: the page is scanned
 // (live_json.go) and dropped.
 func readLive(ctx context.Context, rc *rest.RESTClient, gvr schema.GroupVersionResource, ns string, gk schema.GroupKind, keep liveKeep) ([]keptLive, error) {
 	var kept []keptLive
@@ -146,9 +146,8 @@ func readLive(ctx context.Context, rc *rest.RESTClient, gvr schema.GroupVersionR
 // keepLivePage appends to kept what keep wants of one page and returns
 // its continue token.
 func keepLivePage(data []byte, gk schema.GroupKind, keep liveKeep, kept *[]keptLive) (string, error) {
-	var scratch []byte
 	page, err := scanLivePage(data, func(page livePage, item []byte) error {
-		key, raw, err := keep.keep(&scratch, gk, page.apiVersion, page.kind, item)
+		key, raw, err := keep.keep(gk, page.apiVersion, page.kind, item)
 		if raw != nil {
 			*kept = append(*kept, keptLive{key: key, raw: raw})
 		}
@@ -169,7 +168,6 @@ func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionReso
 		r = resource.Namespace(ns)
 	}
 	var kept []keptLive
-	var scratch []byte
 	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		return r.List(ctx, opts)
 	})
@@ -180,7 +178,7 @@ func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionReso
 		if err != nil {
 			return err
 		}
-		key, raw, err := keep.keep(&scratch, gk, "", "", data)
+		key, raw, err := keep.keep(gk, "", "", data)
 		if raw != nil {
 			kept = append(kept, keptLive{key: key, raw: raw})
 		}
