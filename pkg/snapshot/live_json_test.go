@@ -49,7 +49,7 @@ func TestReadLive(t *testing.T) {
 	}
 	gk := schema.GroupKind{Kind: "ConfigMap"}
 	kept, err := readLive(context.Background(), restClientOf(realClients(t, srv.URL)),
-		schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, "a", gk, newLiveKeep([]argocd.Application{app}))
+		schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, "a", gk, newLiveKeep([]argocd.Application{app}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
