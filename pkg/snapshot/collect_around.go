@@ -15,10 +15,11 @@ const readConcurrency = 8
 // own Snapshot fields; rec gathers what was read and what failed.
 func collectAround(ctx context.Context, c Clients, s *Snapshot, allNamespaces bool, rec *recorder) error {
 	namespaces, contents := namespacesOfApps(s.Applications), namespacesOfContents(s.Applications)
+	configMaps := newSharedConfigMaps(c, s.Applications, contents, allNamespaces)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
 	g.Go(func() error { return collectInstallation(ctx, c, s, rec) })
-	g.Go(func() error { return collectLive(ctx, c, s, rec) })
+	g.Go(func() error { return collectLive(ctx, c, s, configMaps, rec) })
 	g.Go(func() error { return collectNamespaces(ctx, c, s, namespaces, allNamespaces, rec) })
 	g.Go(func() error { return collectPods(ctx, c, s, contents, allNamespaces, rec) })
 	g.Go(func() error { return collectController(ctx, c, s, rec) })
@@ -33,7 +34,7 @@ func collectAround(ctx context.Context, c Clients, s *Snapshot, allNamespaces bo
 	g.Go(func() error { return collectComparison(ctx, c, s, rec) })
 	g.Go(func() error { return collectHooks(ctx, c, s, rec) })
 	g.Go(func() error { return collectEvents(ctx, c, s, contents, allNamespaces, rec) })
-	g.Go(func() error { return collectConfigObjects(ctx, c, s, contents, allNamespaces, rec) })
+	g.Go(func() error { return collectConfigObjects(ctx, c, s, contents, allNamespaces, configMaps, rec) })
 	g.Go(func() error { return collectIngressClasses(ctx, c, s, rec) })
 	err := g.Wait()
 	rec.fill(s)

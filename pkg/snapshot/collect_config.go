@@ -22,34 +22,29 @@ type ConfigObject struct {
 	Immutable bool
 }
 
+// configScopes are the namespaces config-stale's objects are listed in:
+// the apps' namespaces, or all (metav1.NamespaceAll).
+func configScopes(namespaces []string, all bool) []string {
+	if all || len(namespaces) > perNamespaceListLimit {
+		return []string{metav1.NamespaceAll}
+	}
+	return namespaces
+}
+
 // collectConfigObjects lists the ConfigMaps and Secrets of the apps'
 // namespaces (or of the cluster), one paginated LIST per kind and
 // namespace, and keeps only their metadata: a Secret's data is dropped as
-// soon as it is read.
-func collectConfigObjects(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, rec *recorder) error {
-	scopes := namespaces
-	if all || len(namespaces) > perNamespaceListLimit {
-		scopes = []string{metav1.NamespaceAll}
-	}
+// soon as it is read. The ConfigMap LISTs in shared are collectLive's.
+func collectConfigObjects(ctx context.Context, c Clients, s *Snapshot, namespaces []string, all bool, shared *sharedConfigMaps, rec *recorder) error {
 	out := map[LiveKey]ConfigObject{}
-	add := func(kind string, meta metav1.ObjectMeta, immutable *bool) {
-		addConfigObject(out, kind, meta, immutable)
-	}
 	ok := true
-	rc := restClientOf(c)
-	for _, ns := range scopes {
-		for _, kind := range []string{"ConfigMap", "Secret"} {
-			resource := strings.ToLower(kind) + "s"
-			var err error
-			if rc != nil {
-				err = readConfigObjects(ctx, rc, kind, ns, out)
-			} else {
-				err = listConfigObjects(ctx, c, kind, ns, add)
-			}
+	for _, ns := range configScopes(namespaces, all) {
+		for _, kind := range []string{"Secret", "ConfigMap"} {
+			err := readConfigKind(ctx, c, kind, ns, shared, out)
 			if apierrors.IsForbidden(err) {
 				ok = false
 			}
-			if err = configReadError(err, resource, ns, rec); err != nil {
+			if err = configReadError(err, strings.ToLower(kind)+"s", ns, rec); err != nil {
 				return err
 			}
 		}
@@ -59,6 +54,24 @@ func collectConfigObjects(ctx context.Context, c Clients, s *Snapshot, namespace
 		rec.done(ConfigObjects)
 	}
 	return nil
+}
+
+// readConfigKind reads one kind in one scope into out; a ConfigMap LIST
+// collectLive made for both is taken from shared.
+func readConfigKind(ctx context.Context, c Clients, kind, ns string, shared *sharedConfigMaps, out map[LiveKey]ConfigObject) error {
+	if kind == "ConfigMap" {
+		objects, read, err := shared.take(ctx, ns)
+		if read || err != nil {
+			maps.Copy(out, objects)
+			return err
+		}
+	}
+	if rc := restClientOf(c); rc != nil {
+		return readConfigObjects(ctx, rc, kind, ns, out)
+	}
+	return listConfigObjects(ctx, c, kind, ns, func(kind string, meta metav1.ObjectMeta, immutable *bool) {
+		addConfigObject(out, kind, meta, immutable)
+	})
 }
 
 // addConfigObject keeps what config-stale reads of a ConfigMap or Secret:
@@ -108,23 +121,29 @@ func readConfigObjects(ctx context.Context, rc *rest.RESTClient, kind, ns string
 	}
 	read := map[LiveKey]ConfigObject{}
 	err := getPages(ctx, rc, path, nil, func(data []byte) (string, error) {
-		var page struct {
-			Metadata metav1.ListMeta `json:"metadata"`
-			Items    []struct {
-				Metadata  metav1.ObjectMeta `json:"metadata"`
-				Immutable *bool             `json:"immutable"`
-			} `json:"items"`
-		}
-		if err := json.Unmarshal(data, &page); err != nil {
-			return "", fmt.Errorf("decode list of %ss: %w", kind, err)
-		}
-		for i := range page.Items {
-			addConfigObject(read, kind, page.Items[i].Metadata, page.Items[i].Immutable)
-		}
-		return page.Metadata.Continue, nil
+		return decodeConfigPage(data, kind, read)
 	}, func() { clear(read) })
 	maps.Copy(out, read)
 	return err
+}
+
+// decodeConfigPage decodes of one page of a list of kind the metadata and
+// immutable of each item into read, and returns its continue token.
+func decodeConfigPage(data []byte, kind string, read map[LiveKey]ConfigObject) (string, error) {
+	var page struct {
+		Metadata metav1.ListMeta `json:"metadata"`
+		Items    []struct {
+			Metadata  metav1.ObjectMeta `json:"metadata"`
+			Immutable *bool             `json:"immutable"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(data, &page); err != nil {
+		return "", fmt.Errorf("decode list of %ss: %w", kind, err)
+	}
+	for i := range page.Items {
+		addConfigObject(read, kind, page.Items[i].Metadata, page.Items[i].Immutable)
+	}
+	return page.Metadata.Continue, nil
 }
 
 // configReadError records a forbidden LIST as a read problem (config-stale

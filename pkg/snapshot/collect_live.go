@@ -25,7 +25,9 @@ const perNamespaceListLimit = 3
 
 // collectLive lists, once per kind, the live objects the selected apps
 // manage on this cluster, and keeps them as trimmed JSON (live_keep.go).
-func collectLive(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+// The ConfigMap LISTs in shared it reads for collectConfigObjects too.
+func collectLive(ctx context.Context, c Clients, s *Snapshot, shared *sharedConfigMaps, rec *recorder) error {
+	defer shared.finish()
 	s.Live = map[LiveKey][]byte{}
 	s.LiveKinds = map[schema.GroupKind]bool{}
 	kinds := liveKinds(s.Applications)
@@ -40,7 +42,7 @@ func collectLive(ctx context.Context, c Clients, s *Snapshot, rec *recorder) err
 	g.SetLimit(readConcurrency)
 	for gk, namespaces := range kinds {
 		g.Go(func() error {
-			gvr, objects, err := listKind(ctx, c, gk, namespaces, keep, rec)
+			gvr, objects, err := listKind(ctx, c, gk, namespaces, keep, shared, rec)
 			if err != nil || objects == nil {
 				return err
 			}
@@ -81,29 +83,32 @@ type keptLive struct {
 	raw []byte
 }
 
+// liveScopes are the namespaces a kind is listed in: each of namespaces,
+// or all (metav1.NamespaceAll) when they are many or the kind is not
+// namespaced.
+func liveScopes(namespaced bool, namespaces []string) []string {
+	if namespaced && len(namespaces) <= perNamespaceListLimit && !slices.Contains(namespaces, "") {
+		return namespaces
+	}
+	return []string{metav1.NamespaceAll}
+}
+
 // listKind lists one kind in the given namespaces, page by page, keeping
 // of each page only the objects keep wants, trimmed. It returns nil
 // objects (and logs why) when the kind cannot be read; that is not fatal.
-func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []string, keep liveKeep, rec *recorder) (schema.GroupVersionResource, []keptLive, error) {
+func listKind(ctx context.Context, c Clients, gk schema.GroupKind, namespaces []string, keep liveKeep, shared *sharedConfigMaps, rec *recorder) (schema.GroupVersionResource, []keptLive, error) {
 	mapping, err := c.Mapper.RESTMapping(gk)
 	if err != nil {
 		rec.failed(ReadProblem{Verb: "list", Resource: gk.String(), Error: fmt.Sprintf("kind not served by the cluster: %v", err), Source: Live})
 		return schema.GroupVersionResource{}, nil, nil
 	}
 	namespaced := mapping.Scope.Name() == "namespace"
-	scopes := []string{metav1.NamespaceAll}
-	if namespaced && len(namespaces) <= perNamespaceListLimit && !slices.Contains(namespaces, "") {
-		scopes = namespaces
-	}
 	rc := restClientOf(c)
 	objects := []keptLive{}
-	for _, ns := range scopes {
-		if !namespaced {
-			ns = metav1.NamespaceAll
-		}
+	for _, ns := range liveScopes(namespaced, namespaces) {
 		var kept []keptLive
 		if rc != nil {
-			kept, err = readLive(ctx, rc, mapping.Resource, ns, gk, keep)
+			kept, err = readLive(ctx, rc, mapping.Resource, ns, gk, keep, shared.list(gk, ns))
 		} else {
 			kept, err = listLiveDynamic(ctx, c, mapping.Resource, namespaced, ns, gk, keep)
 		}
@@ -133,22 +138,30 @@ func collectionPath(gvr schema.GroupVersionResource, ns string) string {
 }
 
 // readLive GETs one kind page by page and keeps, of each page, the items
-// keep wants as trimmed JSON, without decoding them: the page is walked
-// (live_json.go) and dropped.
-func readLive(ctx context.Context, rc *rest.RESTClient, gvr schema.GroupVersionResource, ns string, gk schema.GroupKind, keep liveKeep) ([]keptLive, error) {
+// keep wants as trimmed JSON, without decoding them: the page is scanned
+// (live_json.go) and dropped. A ConfigMap LIST shared with config-stale
+// (cfg, nil if none) decodes each page for it too.
+func readLive(ctx context.Context, rc *rest.RESTClient, gvr schema.GroupVersionResource, ns string, gk schema.GroupKind, keep liveKeep, cfg *sharedConfigMapList) ([]keptLive, error) {
 	var kept []keptLive
 	err := getPages(ctx, rc, collectionPath(gvr, ns), nil, func(data []byte) (string, error) {
-		return keepLivePage(data, gk, keep, &kept)
-	}, func() { kept = kept[:0] })
+		cont, err := keepLivePage(data, gk, keep, &kept)
+		if err != nil {
+			return "", err
+		}
+		return cont, cfg.decode(data)
+	}, func() {
+		kept = kept[:0]
+		cfg.restart()
+	})
+	cfg.finish(err)
 	return kept, err
 }
 
 // keepLivePage appends to kept what keep wants of one page and returns
 // its continue token.
 func keepLivePage(data []byte, gk schema.GroupKind, keep liveKeep, kept *[]keptLive) (string, error) {
-	var scratch []byte
 	page, err := scanLivePage(data, func(page livePage, item []byte) error {
-		key, raw, err := keep.keep(&scratch, gk, page.apiVersion, page.kind, item)
+		key, raw, err := keep.keep(gk, page.apiVersion, page.kind, item)
 		if raw != nil {
 			*kept = append(*kept, keptLive{key: key, raw: raw})
 		}
@@ -169,7 +182,6 @@ func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionReso
 		r = resource.Namespace(ns)
 	}
 	var kept []keptLive
-	var scratch []byte
 	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		return r.List(ctx, opts)
 	})
@@ -180,7 +192,7 @@ func listLiveDynamic(ctx context.Context, c Clients, gvr schema.GroupVersionReso
 		if err != nil {
 			return err
 		}
-		key, raw, err := keep.keep(&scratch, gk, "", "", data)
+		key, raw, err := keep.keep(gk, "", "", data)
 		if raw != nil {
 			kept = append(kept, keptLive{key: key, raw: raw})
 		}

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -48,7 +49,7 @@ func TestReadLive(t *testing.T) {
 	}
 	gk := schema.GroupKind{Kind: "ConfigMap"}
 	kept, err := readLive(context.Background(), restClientOf(realClients(t, srv.URL)),
-		schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, "a", gk, newLiveKeep([]argocd.Application{app}))
+		schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, "a", gk, newLiveKeep([]argocd.Application{app}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,12 +76,68 @@ func TestReadLive(t *testing.T) {
 	}
 }
 
-// TestScanLivePageRejectsMalformed: a page that is not JSON is an error,
-// never a partial list.
+// TestScanLivePageRejectsMalformed: a page that is not JSON, or not a
+// list, is an error, never a partial list.
 func TestScanLivePageRejectsMalformed(t *testing.T) {
-	for _, data := range []string{`{"items":[{"metadata":{}}`, `{"items":[{"metadata":{"name":"a"}]}`, `[]`} {
+	for _, data := range []string{
+		`{"items":[{"metadata":{}}`, `{"items":[{"metadata":{"name":"a"}]}`, `[]`, ``,
+		`{"items":{"metadata":{}}}`, `{"items":[{"metadata":{}},1]}`, `{"items":[{"metadata":{"name":"a\x"}}]}`,
+	} {
 		if _, err := scanLivePage([]byte(data), func(livePage, []byte) error { return nil }); err == nil {
 			t.Errorf("%s: no error", data)
+		}
+	}
+}
+
+// TestScanLivePage: the list's apiVersion, kind (without "List") and
+// continue token; items as they are in the page, with whitespace; a list
+// with no items, or null, is empty.
+func TestScanLivePage(t *testing.T) {
+	for _, tc := range []struct {
+		data  string
+		page  livePage
+		items []string
+	}{
+		{` { "apiVersion" : "apps/v1", "kind":"DeploymentList", "metadata":{"continue":"c\u0031"},
+		    "items" : [ {"metadata":{"name":"a"}} ,{"kind":"Deployment"}] } `,
+			livePage{apiVersion: "apps/v1", kind: "Deployment", cont: "c1"}, []string{`{"metadata":{"name":"a"}}`, `{"kind":"Deployment"}`}},
+		{`{"kind":"List","metadata":{},"items":null}`, livePage{kind: "List"}, nil},
+		{`{"kind":"WidgetList","apiVersion":"x/v1","metadata":{"remainingItemCount":3}}`, livePage{apiVersion: "x/v1", kind: "Widget"}, nil},
+	} {
+		var items []string
+		page, err := scanLivePage([]byte(tc.data), func(page livePage, item []byte) error {
+			items = append(items, string(item))
+			return nil
+		})
+		if err != nil || page != tc.page || !reflect.DeepEqual(items, tc.items) {
+			t.Errorf("%s: page %+v, items %q, error %v; want %+v, %q", tc.data, page, items, err, tc.page, tc.items)
+		}
+	}
+}
+
+// TestLiveJSON: an item that carries its kind keeps it; one that does not
+// gets the list's; the copy never shares the page's bytes.
+func TestLiveJSON(t *testing.T) {
+	for _, tc := range []struct {
+		raw   string
+		whole bool
+		want  map[string]any
+	}{
+		{`{"apiVersion":"x/v2","kind":"Widget","metadata":{"name":"w","managedFields":[]}}`, false,
+			map[string]any{"apiVersion": "x/v2", "kind": "Widget", "metadata": map[string]any{"name": "w"}}},
+		{`{"metadata":{"name":"w","managedFields":[]},"data":{"k":"v"}}`, true,
+			map[string]any{"apiVersion": "x/v1", "kind": "Widget", "metadata": map[string]any{"name": "w", "managedFields": []any{}}, "data": map[string]any{"k": "v"}}},
+		{`{"metadata":{"name":"w"}}`, false, map[string]any{"apiVersion": "x/v1", "kind": "Widget", "metadata": map[string]any{"name": "w"}}},
+	} {
+		raw := []byte(tc.raw)
+		kept, err := newLiveItem(raw).liveJSON("x/v1", "Widget", tc.whole, false)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.raw, err)
+		}
+		clear(raw)
+		var got map[string]any
+		if err := json.Unmarshal(kept, &got); err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: kept %s (%v), want %v", tc.raw, kept, err, tc.want)
 		}
 	}
 }

@@ -53,21 +53,15 @@ func (k liveKeep) want(gk schema.GroupKind, namespace, name string) (keep, whole
 // keep returns the JSON to keep of one listed item of kind gk (nil when
 // no check reads it): of a Synced object, without managedFields, the
 // kubectl last-applied annotation and a ConfigMap's or Secret's data.
-// scratch is reused between calls of one goroutine.
-func (k liveKeep) keep(scratch *[]byte, gk schema.GroupKind, apiVersion, kind string, raw []byte) (LiveKey, []byte, error) {
-	it, err := scanLiveItem(raw)
-	if err != nil {
-		return LiveKey{}, nil, err
-	}
+// raw is valid JSON, an object.
+func (k liveKeep) keep(gk schema.GroupKind, apiVersion, kind string, raw []byte) (LiveKey, []byte, error) {
+	it := newLiveItem(raw)
 	key := LiveKey{Group: gk.Group, Kind: gk.Kind, Namespace: it.namespace, Name: it.name}
 	keep, whole := k.want(gk, it.namespace, it.name)
 	if !keep {
 		return key, nil, nil
 	}
 	configData := gk.Group == "" && (gk.Kind == "ConfigMap" || gk.Kind == "Secret")
-	if cap(*scratch) < len(raw)+len(apiVersion)+len(kind)+32 {
-		*scratch = make([]byte, 0, 2*len(raw)+len(apiVersion)+len(kind)+32)
-	}
-	out, err := it.liveJSON(*scratch, apiVersion, kind, whole, configData)
+	out, err := it.liveJSON(apiVersion, kind, whole, configData)
 	return key, out, err
 }

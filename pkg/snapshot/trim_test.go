@@ -85,8 +85,7 @@ func TestLiveKeep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var scratch []byte
-		_, raw, err := keep.keep(&scratch, gk, "v1", gk.Kind, data)
+		_, raw, err := keep.keep(gk, "v1", gk.Kind, data)
 		if err != nil || raw == nil {
 			return nil
 		}
