@@ -149,11 +149,12 @@ func podStart(p *corev1.Pod) time.Time {
 
 // reconciledApps are the Applications this installation reconciles: those
 // of the control namespace and of application.namespaces.
-func reconciledApps(s *snapshot.Snapshot) []argocd.Application {
-	var out []argocd.Application
-	for _, a := range s.AllApps() {
-		if s.Settings.ReconcilesNamespace(s.ArgoCDNamespace, a.Namespace) {
-			out = append(out, a)
+func reconciledApps(s *snapshot.Snapshot) []*argocd.Application {
+	all := s.AllApps()
+	var out []*argocd.Application
+	for i := range all {
+		if s.Settings.ReconcilesNamespace(s.ArgoCDNamespace, all[i].Namespace) {
+			out = append(out, &all[i])
 		}
 	}
 	return out

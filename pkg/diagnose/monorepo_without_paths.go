@@ -19,7 +19,7 @@ const monorepoApps = 10
 // commit to the repository then regenerates the manifests of every app on
 // it, whatever path the commit touched.
 func checkMonorepoWithoutPaths(s *snapshot.Snapshot) []report.Finding {
-	byRepo := map[string][]argocd.Application{}
+	byRepo := map[string][]*argocd.Application{}
 	for _, a := range reconciledApps(s) {
 		seen := map[string]bool{}
 		for _, src := range appSources(a) {
@@ -67,7 +67,7 @@ func checkMonorepoWithoutPaths(s *snapshot.Snapshot) []report.Finding {
 }
 
 // appSources are the repository URLs of an app (source or sources).
-func appSources(a argocd.Application) []string {
+func appSources(a *argocd.Application) []string {
 	var out []string
 	if a.Spec.Source != nil {
 		out = append(out, a.Spec.Source.RepoURL)
