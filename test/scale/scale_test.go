@@ -122,6 +122,21 @@ func seedApps(t testing.TB, first, last int) {
 	}
 }
 
+// seededAtLeast seeds Applications until there are n or more (tests in
+// this package share one plane, and each seeds what it needs), and
+// returns clients and how many there are.
+func seededAtLeast(t *testing.T, n int) (snapshot.Clients, int) {
+	t.Helper()
+	var requests atomic.Int64
+	c := countingClients(t, &requests)
+	have := len(diagnoseAll(t, c).Applications)
+	if have < n {
+		seedApps(t, have, n)
+		have = n
+	}
+	return c, have
+}
+
 func diagnoseAll(t testing.TB, c snapshot.Clients) *snapshot.Snapshot {
 	t.Helper()
 	s, err := snapshot.CollectApps(context.Background(), c, snapshot.AppSelector{AllNamespaces: true, WholeCluster: true},
@@ -209,13 +224,7 @@ const maxAllocsPerApp = 150
 // TestAllocationsPerApplication measures the marginal allocations of one
 // Application between 100 and 200 seeded ones.
 func TestAllocationsPerApplication(t *testing.T) {
-	var n atomic.Int64
-	c := countingClients(t, &n)
-	have := len(diagnoseAll(t, c).Applications)
-	if have < 100 {
-		seedApps(t, have, 100)
-		have = 100
-	}
+	c, have := seededAtLeast(t, 100)
 	allocs := func() float64 {
 		return testing.AllocsPerRun(3, func() { diagnoseAll(t, c) })
 	}
@@ -250,13 +259,7 @@ const (
 // TestRetainedBytesPerApplication measures the marginal heap a Snapshot
 // holds per Application between N and N+100 seeded ones.
 func TestRetainedBytesPerApplication(t *testing.T) {
-	var n atomic.Int64
-	c := countingClients(t, &n)
-	have := len(diagnoseAll(t, c).Applications)
-	if have < 100 {
-		seedApps(t, have, 100)
-		have = 100
-	}
+	c, have := seededAtLeast(t, 100)
 	// The least of three samples: garbage that another goroutine (client-go's
 	// transport, the test's own clients) still holds at a GC adds to one
 	// sample, never takes away from it.
