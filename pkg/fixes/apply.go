@@ -77,11 +77,7 @@ func (a *Applier) Apply(ctx context.Context, plan Plan) (Result, error) {
 		fmt.Fprintln(a.Out, "Nothing to fix.")
 		return res, nil
 	}
-	plan, left := plan.withoutRedundantRestarts()
 	fmt.Fprintf(a.Out, "Plan (%d changes):\n%s", plan.Actions(), plan.Describe())
-	for _, l := range left {
-		fmt.Fprintln(a.Out, "Note: "+l)
-	}
 	plan, res.Refused = a.leastDamage(plan)
 	if len(plan.Steps) == 0 {
 		return res, nil
@@ -248,6 +244,12 @@ func (a *Applier) applyStep(ctx context.Context, journal *Journal, i int, res *R
 			// its own precondition.
 			e.Status, e.Message = Resolved, "the same request was already sent in this run"
 			fmt.Fprintf(a.Out, "Already sent in this run: the %s of %s\n", e.Action.Verb, e.Action.Ref())
+			res.count(Resolved)
+			continue
+		}
+		if by := templateChangedBefore(journal.Entries[:i], e.Action); by != "" {
+			e.Status, e.Message = Resolved, "step "+by+" changed its pod template in this run, which restarts its pods"
+			fmt.Fprintf(a.Out, "Not sent: the restart of %s: %s\n", e.Action.Ref(), e.Message)
 			res.count(Resolved)
 			continue
 		}

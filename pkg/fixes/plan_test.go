@@ -2,7 +2,6 @@ package fixes
 
 import (
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -112,47 +111,43 @@ func TestSentBefore(t *testing.T) {
 	}
 }
 
-func TestWithoutRedundantRestarts(t *testing.T) {
+func TestTemplateChangedBefore(t *testing.T) {
 	sts := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}
 	controller := report.ObjectRef{Group: "apps", Kind: "StatefulSet", Namespace: "argocd", Name: "argocd-application-controller"}
 	server := report.ObjectRef{Group: "apps", Kind: "Deployment", Namespace: "argocd", Name: "argocd-server"}
-	restart := func(ref report.ObjectRef) Step {
-		gvr := sts
-		if ref.Kind == "Deployment" {
-			gvr.Resource = "deployments"
-		}
-		return Step{FindingID: "argocd-config-stale", Fix: report.NewFix("rollout-restart", "low", "restart",
-			report.RolloutRestartAction(gvr, ref, "uid-1", 3, true, time.Unix(0, 0)))}
+	restart := func(ref report.ObjectRef) report.Action {
+		return report.RolloutRestartAction(sts, ref, "uid-1", 3, true, time.Unix(0, 0))
 	}
-	setEnv := Step{FindingID: "controller-replicas-mismatch", Fix: report.NewFix("set-controller-replicas", "medium", "set",
-		report.JSONPatchAction(sts, controller, []map[string]any{
-			{"op": "test", "path": "/spec/replicas", "value": 2},
-			{"op": "replace", "path": "/spec/template/spec/containers/0/env/0/value", "value": "2"},
-		}))}
-	scale := Step{FindingID: "x", Fix: report.NewFix("scale", "low", "scale",
-		report.JSONPatchAction(sts, controller, []map[string]any{{"op": "replace", "path": "/spec/replicas", "value": 2}}))}
-
+	setEnv := report.JSONPatchAction(sts, controller, []map[string]any{
+		{"op": "test", "path": "/spec/replicas", "value": 2},
+		{"op": "replace", "path": "/spec/template/spec/containers/0/env/0/value", "value": "2"},
+	})
+	scale := report.JSONPatchAction(sts, controller, []map[string]any{{"op": "replace", "path": "/spec/replicas", "value": 2}})
 	for _, tt := range []struct {
-		name     string
-		plan     []Step
-		want     []string
-		wantLeft int
+		name    string
+		earlier []JournalEntry
+		act     report.Action
+		want    string
 	}{
-		{name: "a restart alone stays", plan: []Step{restart(controller)}, want: []string{"argocd-config-stale/rollout-restart"}},
-		{name: "a restart of a workload whose template another step changes is left out",
-			plan: []Step{restart(controller), setEnv, restart(server)},
-			want: []string{"controller-replicas-mismatch/set-controller-replicas", "argocd-config-stale/rollout-restart"}, wantLeft: 1},
+		{name: "a template change applied earlier restarts the pods",
+			earlier: []JournalEntry{{Step: "1. set-controller-replicas", Action: setEnv, Status: Applied}},
+			act:     restart(controller), want: "1. set-controller-replicas"},
+		{name: "a template change that conflicted restarts nothing",
+			earlier: []JournalEntry{{Step: "1. set-controller-replicas", Action: setEnv, Status: Conflict}},
+			act:     restart(controller)},
+		{name: "another workload's change does not count",
+			earlier: []JournalEntry{{Step: "1. set-controller-replicas", Action: setEnv, Status: Applied}},
+			act:     restart(server)},
 		{name: "a change outside the pod template restarts nothing",
-			plan: []Step{restart(controller), scale},
-			want: []string{"argocd-config-stale/rollout-restart", "x/scale"}},
+			earlier: []JournalEntry{{Step: "1. scale", Action: scale, Status: Applied}},
+			act:     restart(controller)},
+		{name: "only restarts are left out",
+			earlier: []JournalEntry{{Step: "1. set-controller-replicas", Action: setEnv, Status: Applied}},
+			act:     scale},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			kept, left := Plan{Steps: tt.plan}.withoutRedundantRestarts()
-			if got := stepIDs(kept.Steps); !slices.Equal(got, tt.want) {
-				t.Errorf("kept %v, want %v", got, tt.want)
-			}
-			if len(left) != tt.wantLeft {
-				t.Errorf("left out %v, want %d", left, tt.wantLeft)
+			if got := templateChangedBefore(tt.earlier, tt.act); got != tt.want {
+				t.Errorf("templateChangedBefore = %q, want %q", got, tt.want)
 			}
 		})
 	}

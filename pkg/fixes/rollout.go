@@ -41,30 +41,21 @@ func (a *Applier) waitRollout(ctx context.Context, act report.Action) error {
 	return nil
 }
 
-// withoutRedundantRestarts leaves out of the plan the rollout restarts of
-// a workload whose pod template another step changes (set-controller-
-// replicas edits an env value): its pods restart anyway, and the restart,
-// bound to the generation it was diagnosed at, would conflict with the
-// plan's own write. left names what was left out, and why.
-func (p Plan) withoutRedundantRestarts() (kept Plan, left []string) {
-	templateChangedBy := map[report.ObjectRef]string{}
-	for _, s := range p.Steps {
-		for _, act := range s.Fix.Actions {
-			if !isRolloutRestart(act) && changesPodTemplate(act) {
-				templateChangedBy[act.Ref()] = s.Fix.ID
-			}
+// templateChangedBefore names the step that, earlier in the run, applied a
+// change to the pod template of the workload act would restart: its pods
+// restart anyway (set-controller-replicas edits an env value), and the
+// restart, bound to the generation it was diagnosed at, would conflict
+// with that write. "" when act is no restart, or nothing changed it.
+func templateChangedBefore(earlier []JournalEntry, act report.Action) string {
+	if !isRolloutRestart(act) {
+		return ""
+	}
+	for _, e := range earlier {
+		if e.Status == Applied && e.Action.Ref() == act.Ref() && !isRolloutRestart(e.Action) && changesPodTemplate(e.Action) {
+			return e.Step
 		}
 	}
-	for _, s := range p.Steps {
-		if len(s.Fix.Actions) == 1 && isRolloutRestart(s.Fix.Actions[0]) {
-			if by, ok := templateChangedBy[s.Fix.Actions[0].Ref()]; ok {
-				left = append(left, fmt.Sprintf("%s of %s left out: %s changes its pod template, which restarts its pods", s.Fix.ID, s.Fix.Actions[0].Ref(), by))
-				continue
-			}
-		}
-		kept.Steps = append(kept.Steps, s)
-	}
-	return kept, left
+	return ""
 }
 
 // changesPodTemplate tells a JSON patch that writes under

@@ -212,10 +212,10 @@ func unstructuredNestedMap(obj map[string]any, fields ...string) (map[string]any
 	return cur, true, nil
 }
 
-// Both fixes of the controller StatefulSet in one run: set-controller-
-// replicas changes its pod template, so the rollout restart of the same
-// StatefulSet is left out (its pods restart anyway) instead of
-// conflicting with the plan's own write.
+// Both fixes of the controller StatefulSet in one run: once
+// set-controller-replicas has changed its pod template, the rollout
+// restart of the same StatefulSet is not sent (its pods restart anyway)
+// instead of conflicting with the plan's own write.
 func TestFixInstallReplicasAndRestartTogether(t *testing.T) {
 	needPlugin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -240,6 +240,6 @@ func TestFixInstallReplicasAndRestartTogether(t *testing.T) {
 	}
 	fix := runPlugin(t, fixArgs(ns, "fix", "install", "--only", "set-controller-replicas,rollout-restart", "--yes", "--journal-dir", t.TempDir())...)
 	wantExit(t, fix, 0)
-	wantStdout(t, fix, "rollout-restart of StatefulSet.apps "+ns+"/argocd-application-controller left out: set-controller-replicas changes its pod template")
-	wantStdout(t, fix, "1 applied, 0 already resolved, 0 conflicts")
+	wantStdout(t, fix, "Not sent: the restart of StatefulSet.apps "+ns+"/argocd-application-controller: step 1. set-controller-replicas",
+		"changed its pod template in this run, which restarts its pods", "1 applied, 1 already resolved, 0 conflicts")
 }
