@@ -100,8 +100,8 @@ type argoCD struct {
 	controllers []corev1.Pod
 }
 
-// moveTo is a judged by the installation in namespace ns instead, with
-// what was learnt looking for it.
+// moveTo returns a moved to the installation in namespace ns, keeping
+// what was learnt while looking for it.
 func (a argoCD) moveTo(ns string) argoCD {
 	a.Namespace, a.Guessed = ns, false
 	return a
@@ -161,7 +161,10 @@ func (o *RootOptions) checkArgoCD(ctx context.Context, c snapshot.Clients, a arg
 }
 
 // collectOptions are what every diagnose command passes to the collector.
-func (a argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot.CollectOptions {
+// The controller pods listed while looking for the installation serve the
+// first collection only: a fix's re-check before it writes must see the
+// pods as they are then.
+func (a *argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot.CollectOptions {
 	opts := snapshot.CollectOptions{ArgoCDNamespace: a.Namespace, ArgoCDNamespaceGuessed: a.Guessed, Installations: a.Installations,
 		InstallationsRefused: a.InstallationsRefused, Now: now, StuckAfter: stuckAfter}
 	if a.controllers != nil {
@@ -171,6 +174,7 @@ func (a argoCD) collectOptions(now time.Time, stuckAfter time.Duration) snapshot
 				opts.ControllerPods = append(opts.ControllerPods, p)
 			}
 		}
+		a.controllers = nil
 	}
 	return opts
 }
@@ -242,8 +246,18 @@ func (o *RootOptions) watching(ctx context.Context, c snapshot.Clients, ns strin
 		return a
 	}
 	a.Installations, a.InstallationsRefused = snapshot.FindInstallations(ctx, c, a.controllers)
-	if watcher, ok := snapshot.InstallationWatching(ctx, c, ns, a.Installations); ok && watcher != a.Namespace {
+	if a.InstallationsRefused != nil && !slices.Contains(a.Installations, ns) {
+		// Not allowed to look across namespaces: ns itself may still hold one.
+		if holds, err := snapshot.HoldsArgoCD(ctx, c, ns); err == nil && holds {
+			return a.moveTo(ns)
+		}
+	}
+	watcher, ok, refused := snapshot.InstallationWatching(ctx, c, ns, a.Installations)
+	if ok && watcher != a.Namespace {
 		return a.moveTo(watcher)
+	}
+	if !ok && refused != nil && a.InstallationsRefused == nil {
+		a.InstallationsRefused = refused // an unread installation may watch ns: no app is called unwatched
 	}
 	return a
 }
@@ -273,7 +287,9 @@ func (o *RootOptions) everyInstallation(ctx context.Context, c snapshot.Clients,
 	if len(found) == 0 {
 		return a
 	}
-	if !slices.Contains(found, a.Namespace) {
+	if slices.Contains(found, a.Namespace) {
+		a.Guessed = false // the namespace guessed holds one
+	} else {
 		a = a.moveTo(found[0])
 	}
 	a.Installations = found

@@ -149,6 +149,9 @@ func validateOnly(only string, known []string) error {
 		if slices.Contains(known, id) {
 			continue
 		}
+		if slices.Contains(diagnose.FixIDs, id) {
+			return badInput("--only: this command applies %s; %s is applied by another fix command (docs/fixes.md says which)", strings.Join(known, ", "), id)
+		}
 		hint := ""
 		if closest := suggest.Closest(id, known); len(closest) > 0 {
 			hint = " (did you mean " + closest[0] + "?)"

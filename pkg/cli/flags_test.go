@@ -168,3 +168,23 @@ func TestChangeFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateOnly(t *testing.T) {
+	install := []string{"rollout-restart", "set-controller-replicas", "processors"}
+	for _, tt := range []struct {
+		only, want string
+	}{
+		{only: "", want: ""},
+		{only: "rollout-restart,processors", want: ""},
+		{only: "rollout-restat", want: `no fix is called "rollout-restat" (did you mean rollout-restart?)`},
+		{only: "create-project", want: "this command applies rollout-restart, set-controller-replicas, processors; create-project is applied by another fix command"},
+	} {
+		err := validateOnly(tt.only, install)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("--only %q: %v", tt.only, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want) || ExitCode(err) != ExitBadInput):
+			t.Errorf("--only %q: %v, want bad input saying %q", tt.only, err, tt.want)
+		}
+	}
+}

@@ -213,9 +213,8 @@ func useCmdParams(s *Snapshot, params *corev1.ConfigMap, err error, rec *recorde
 	return nil
 }
 
-// collectProjects lists the AppProjects of the control namespace. With the
-// namespace only guessed and no sign of Argo CD in it, the projects count
-// as unread: otherwise every project would look missing.
+// collectProjects lists the AppProjects of the control namespace (a
+// guessed namespace is judged after, by judgeGuessedNamespace).
 func collectProjects(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
 	projects, err := listAll(ctx, c.Dynamic.Resource(argocd.AppProjectsResource).Namespace(s.ArgoCDNamespace), metav1.ListOptions{})
 	return useProjects(s, projects, err, rec)

@@ -31,11 +31,10 @@ func collectLive(ctx context.Context, c Clients, s *Snapshot, shared *sharedConf
 	s.Live = map[LiveKey][]byte{}
 	s.LiveKinds = map[schema.GroupKind]bool{}
 	kinds := liveKinds(s.Applications)
+	rec.done(Live)
 	if len(kinds) == 0 || c.Mapper == nil {
-		rec.done(Live)
 		return nil
 	}
-	rec.done(Live)
 	keep := newLiveKeep(s.AllApps())
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)

@@ -61,9 +61,11 @@ func collectOtherInstallations(ctx context.Context, c Clients, s *Snapshot, whol
 			return nil
 		})
 	}
-	err = g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
 	s.OtherInstallations = others
-	return err
+	return nil
 }
 
 // collectInstallationOf reads one other installation, from shared where

@@ -123,22 +123,27 @@ func AppNamespaces(ctx context.Context, c Clients, name string) []string {
 // whose controller watches Applications in namespace ns
 // (argocd.WatchingInstallation), reading the argocd-cmd-params-cm of each
 // unless one lives in ns. An unreadable one counts as watching only its
-// own namespace. false when none watches ns.
-func InstallationWatching(ctx context.Context, c Clients, ns string, installations []string) (string, bool) {
+// own namespace, and refused says why: then "none watches ns" is not
+// known.
+func InstallationWatching(ctx context.Context, c Clients, ns string, installations []string) (watcher string, ok bool, refused error) {
 	if slices.Contains(installations, ns) {
-		return ns, true
+		return ns, true, nil
 	}
 	candidates := make([]argocd.Installation, 0, len(installations))
 	for _, in := range installations {
 		var settings argocd.Settings
-		if params, err := c.Kube.CoreV1().ConfigMaps(in).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{}); err == nil {
+		params, err := c.Kube.CoreV1().ConfigMaps(in).Get(ctx, argocd.CmdParamsConfigMap, metav1.GetOptions{})
+		switch {
+		case err == nil:
 			settings.ReadCmdParams(params)
+		case !apierrors.IsNotFound(err) && refused == nil:
+			refused = fmt.Errorf("get ConfigMap %s/%s: %w", in, argocd.CmdParamsConfigMap, err)
 		}
 		candidates = append(candidates, argocd.Installation{Namespace: in, Settings: settings})
 	}
 	i, ok := argocd.WatchingInstallation(ns, candidates)
 	if !ok {
-		return "", false
+		return "", false, refused
 	}
-	return candidates[i].Namespace, true
+	return candidates[i].Namespace, true, refused
 }

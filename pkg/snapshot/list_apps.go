@@ -8,6 +8,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
 
@@ -77,7 +79,8 @@ func decodeApplicationsPage(data []byte, apps *[]argocd.Application, problems *[
 	for _, item := range raw.Items {
 		app, err := argocd.DecodeApplicationJSON(item)
 		if err != nil {
-			*problems = append(*problems, ReadProblem{Verb: "decode", Resource: "applications.argoproj.io", Error: err.Error()})
+			*problems = append(*problems, ReadProblem{Verb: "decode", Resource: "applications.argoproj.io",
+				Namespace: gjson.GetBytes(item, "metadata.namespace").Str, Error: err.Error()})
 			continue
 		}
 		app.ManagedFields = nil
