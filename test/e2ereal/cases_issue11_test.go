@@ -147,18 +147,7 @@ func TestRealHookStuck(t *testing.T) {
 	const name = "real-hook-stuck"
 	repo := fixtureRepo(t, name)
 	createApp(t, realargocd.AppSpec{Name: name, RepoURL: repo.URL, DestNamespace: name, SyncOptions: []string{"CreateNamespace=true"}})
-	waitApp(t, env.apps, name, "first comparison", func(app *unstructured.Unstructured) bool {
-		st, err := realargocd.StatusOf(app)
-		return err == nil && st.Sync.Status == "OutOfSync"
-	}, waitStatus)
-	if err := env.apps.Sync(t.Context(), name, ""); err != nil {
-		t.Fatal(err)
-	}
-	waitApp(t, env.apps, name, "operation Running, waiting for the hook", func(app *unstructured.Unstructured) bool {
-		st, err := realargocd.StatusOf(app)
-		return err == nil && st.OperationState != nil && st.OperationState.Phase == "Running" &&
-			strings.Contains(st.OperationState.Message, "hook")
-	}, waitSync)
+	syncUntilRunning(t, name, "the hook", "hook")
 	var pod corev1.Pod
 	poll(t, "the hook's pod Unschedulable", waitStatus, func(ctx context.Context) (bool, error) {
 		pods, err := env.cs.CoreV1().Pods(name).List(ctx, metav1.ListOptions{LabelSelector: "job-name=migrate"})

@@ -2,7 +2,6 @@ package e2ereal
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -292,18 +291,7 @@ func TestRealOperationStuck(t *testing.T) {
 		Name: name, RepoURL: repo.URL, DestNamespace: name,
 		SyncOptions: []string{"CreateNamespace=true"},
 	})
-	waitApp(t, env.apps, name, "first comparison", func(app *unstructured.Unstructured) bool {
-		st, err := realargocd.StatusOf(app)
-		return err == nil && st.Sync.Status == "OutOfSync"
-	}, waitStatus)
-	if err := env.apps.Sync(t.Context(), name, ""); err != nil {
-		t.Fatal(err)
-	}
-	waitApp(t, env.apps, name, "operation Running, waiting for the Ingress", func(app *unstructured.Unstructured) bool {
-		st, err := realargocd.StatusOf(app)
-		return err == nil && st.OperationState != nil && st.OperationState.Phase == "Running" &&
-			strings.Contains(st.OperationState.Message, "waiting for healthy state")
-	}, waitSync)
+	syncUntilRunning(t, name, "the Ingress", "waiting for healthy state")
 	observeUntil(t, name, "app health Progressing while the operation runs", func(app *unstructured.Unstructured) bool {
 		st, err := realargocd.StatusOf(app)
 		return err == nil && st.Health.Status == "Progressing"

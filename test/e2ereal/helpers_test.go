@@ -2,6 +2,7 @@ package e2ereal
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,23 @@ func syncStatusIs(want string) func(*unstructured.Unstructured) bool {
 		st, err := realargocd.StatusOf(app)
 		return err == nil && st.Sync.Status == want
 	}
+}
+
+// syncUntilRunning waits for the app's first comparison (OutOfSync), syncs
+// it, and waits until its operation runs, waiting for what (its message
+// contains messagePart).
+func syncUntilRunning(t *testing.T, name, what, messagePart string) {
+	t.Helper()
+	waitApp(t, env.apps, name, "first comparison", func(app *unstructured.Unstructured) bool {
+		st, err := realargocd.StatusOf(app)
+		return err == nil && st.Sync.Status == "OutOfSync"
+	}, waitStatus)
+	if err := env.apps.Sync(t.Context(), name, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitApp(t, env.apps, name, "operation Running, waiting for "+what, func(app *unstructured.Unstructured) bool {
+		st, err := realargocd.StatusOf(app)
+		return err == nil && st.OperationState != nil && st.OperationState.Phase == "Running" &&
+			strings.Contains(st.OperationState.Message, messagePart)
+	}, waitSync)
 }
