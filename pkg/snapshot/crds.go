@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argofix/kubectl-argofix/pkg/argocd"
 )
@@ -143,4 +146,71 @@ func pruneSchema(name string, root *schemaNode) (schemaNode, error) {
 		return out, nil
 	}
 	return prune(root, paths)
+}
+
+// CRDResource is the API resource of CustomResourceDefinitions.
+var CRDResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// collectCRDs reads Argo CD's three CRDs: an uninstall half done leaves
+// them Terminating. One LIST by Argo CD's label finds them as installed;
+// one it does not find (unlabelled, or not installed) is read by name.
+// Each keeps only what the checks read (getCRD).
+func collectCRDs(ctx context.Context, c Clients, s *Snapshot, rec *recorder) error {
+	labelled := argoCRDsByLabel(ctx, c)
+	for _, name := range argocd.CRDNames {
+		if crd, ok := labelled[name]; ok {
+			s.ArgoCRDs = append(s.ArgoCRDs, *crd)
+			continue
+		}
+		crd, err := getCRD(ctx, c, name)
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case apierrors.IsForbidden(err):
+			rec.failed(ReadProblem{Verb: "get", Resource: "customresourcedefinitions.apiextensions.k8s.io", Error: err.Error(), Source: CRDs})
+			return nil
+		case err != nil:
+			return fmt.Errorf("get CRD %s: %w", name, err)
+		}
+		s.ArgoCRDs = append(s.ArgoCRDs, *crd)
+	}
+	rec.done(CRDs)
+	return nil
+}
+
+// argoCRDsByLabel lists, with one request, the CRDs Argo CD labels as
+// its own, trimmed as getCRD trims them. It gives none when the list
+// cannot be made (a fake client) or fails: each CRD is then read by name,
+// which says what is wrong.
+func argoCRDsByLabel(ctx context.Context, c Clients) map[string]*unstructured.Unstructured {
+	rc := restClientOf(c)
+	if rc == nil {
+		return nil
+	}
+	data, err := rc.Get().AbsPath("/apis", CRDResource.Group, CRDResource.Version, CRDResource.Resource).
+		Param("labelSelector", argocd.CRDLabelSelector).SetHeader("Accept", "application/json").Do(ctx).Raw()
+	if err != nil {
+		return nil
+	}
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil
+	}
+	out := map[string]*unstructured.Unstructured{}
+	for _, item := range list.Items {
+		var named struct {
+			Metadata struct {
+				Name string `json:"name"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(item, &named); err != nil || !slices.Contains(argocd.CRDNames, named.Metadata.Name) {
+			continue
+		}
+		if crd, err := trimCRD(named.Metadata.Name, item); err == nil {
+			out[named.Metadata.Name] = crd
+		}
+	}
+	return out
 }
