@@ -33,7 +33,11 @@ type Check struct {
 	// Uses are sources the check reads when it can: a failed read leaves
 	// it running on what was read, and reported as limited.
 	Uses []snapshot.Source
-	Run  func(s *snapshot.Snapshot) []report.Finding
+	// ClusterWide: the check judges what every installation's view shares
+	// (namespaces, CRDs), not the view's own apps or installation, so it
+	// runs in the first view only (Run).
+	ClusterWide bool
+	Run         func(s *snapshot.Snapshot) []report.Finding
 }
 
 // Checks is the table of every check, run in this order.
@@ -79,10 +83,10 @@ func Checks() []Check {
 			Needs: []snapshot.Source{snapshot.ArgoCDServer, snapshot.Pods}, Uses: []snapshot.Source{snapshot.ControllerWorkloads, snapshot.Clusters}},
 		{ID: "applicationset-error", Severity: report.SeverityError, Category: CategoryApp, Run: checkApplicationSetError,
 			Needs: []snapshot.Source{snapshot.AppSets}, Uses: []snapshot.Source{snapshot.CmdParams, snapshot.Projects, snapshot.AllApplications}},
-		{ID: "namespace-terminating", Severity: report.SeverityError, Category: CategoryNamespace, Run: checkNamespaceTerminating,
+		{ID: "namespace-terminating", Severity: report.SeverityError, Category: CategoryNamespace, Run: checkNamespaceTerminating, ClusterWide: true,
 			Needs: []snapshot.Source{snapshot.Namespaces},
 			Uses:  []snapshot.Source{snapshot.NamespaceContents, snapshot.AllApplications, snapshot.Settings}},
-		{ID: "crd-terminating", Severity: report.SeverityError, Category: CategoryInstall, Run: checkCRDTerminating,
+		{ID: "crd-terminating", Severity: report.SeverityError, Category: CategoryInstall, Run: checkCRDTerminating, ClusterWide: true,
 			Needs: []snapshot.Source{snapshot.CRDs}, Uses: []snapshot.Source{snapshot.Projects, snapshot.AllApplications}},
 		// The installation audit (diagnose install): collect_install.go's sources.
 		{ID: "component-unavailable", Severity: report.SeverityError, Category: CategoryInstall, Run: checkComponentUnavailable,
@@ -132,26 +136,19 @@ func Checks() []Check {
 // it runs them once per installation's view (Snapshot.Views), so that each
 // app is judged against the projects and settings of the one watching it.
 func Run(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incomplete []report.ReadProblem) {
-	reported := map[findingKey]bool{}
-	for _, view := range s.Views() {
-		viewFindings, viewIncomplete := runView(view, checks)
-		for _, f := range viewFindings {
-			if !reported[keyOf(f)] {
-				findings = append(findings, f)
-			}
-		}
-		for _, f := range viewFindings {
-			reported[keyOf(f)] = true
-		}
+	for i, view := range s.Views() {
+		viewFindings, viewIncomplete := runView(view, checks, i == 0)
+		findings = append(findings, viewFindings...)
 		incomplete = append(incomplete, viewIncomplete...)
 	}
 	return findings, incomplete
 }
 
-// runView runs the checks over one installation's view.
-func runView(s *snapshot.Snapshot, checks []Check) (findings []report.Finding, incomplete []report.ReadProblem) {
+// runView runs the checks over one installation's view; the cluster-wide
+// ones only in the first.
+func runView(s *snapshot.Snapshot, checks []Check, first bool) (findings []report.Finding, incomplete []report.ReadProblem) {
 	for _, c := range checks {
-		if !c.runnable(s) {
+		if !c.runnable(s) || c.ClusterWide && !first {
 			continue
 		}
 		for _, f := range c.Run(s) {
@@ -180,16 +177,6 @@ func (c Check) complete(f report.Finding) report.Finding {
 	}
 	return f
 }
-
-// findingKey identifies a finding across views: the checks of objects
-// every view shares (namespaces, CRDs, shared resources) run in each
-// installation's view, and report once, as the first view found them.
-type findingKey struct {
-	id     string
-	object report.ObjectRef
-}
-
-func keyOf(f report.Finding) findingKey { return findingKey{id: f.ID, object: f.Object} }
 
 // runnable tells whether every source the check needs was read.
 func (c Check) runnable(s *snapshot.Snapshot) bool {

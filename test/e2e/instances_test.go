@@ -23,6 +23,14 @@ func TestTwoArgoCDInstallations(t *testing.T) {
 	t.Run("diagnose -A", func(t *testing.T) {
 		res := runPlugin(t, "--kubeconfig", kubeconfig, "diagnose", "-A", "-o", "json")
 		rep := decodeOrFail(t, res)
+		seen := map[string]bool{}
+		for _, f := range rep.Findings {
+			key := f.ID + " " + f.Object.Kind + " " + f.Object.Namespace + "/" + f.Object.Name
+			if seen[key] {
+				t.Errorf("%s reported twice: each installation's view judged it", key)
+			}
+			seen[key] = true
+		}
 		for _, ns := range []string{argoNamespace, first, second} {
 			if !slices.Contains(rep.instanceNamespaces(), ns) {
 				t.Errorf("instances %v do not name %s", rep.instanceNamespaces(), ns)
